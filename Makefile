@@ -1,0 +1,71 @@
+# Exploring the Mathematics Behind Machine Learning: build the book, run the tests.
+#   make html      build the book into _build/html (strict: any warning fails)
+#   make test      lint, unit tests and doctests, a clean strict build, browser tests
+#   make livehtml  rebuild and reload the browser on every save (sphinx-autobuild)
+#   make lock      recompile requirements.lock from pyproject.toml
+#   make bench     speed of the package against the reference libraries
+#   make clean     remove _build
+# The first run creates .venv from requirements.lock and installs MathJax with npm.
+
+SHELL      := /bin/bash
+PYTHON     ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+BUILDDIR   := _build
+HTMLDIR    := $(BUILDDIR)/html
+SPHINXOPTS ?= -W -n --keep-going
+SPHINXBUILD = $(BIN)/sphinx-build -c . book $(HTMLDIR) $(SPHINXOPTS)
+VENV_STAMP := $(VENV)/.installed
+NPM_STAMP  := node_modules/.installed
+
+.PHONY: help html html-clean test lint unit book-test livehtml lock bench clean venv assets
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# //'
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.lock pyproject.toml scripts/bootstrap-venv.sh
+	@PYTHON=$(PYTHON) scripts/bootstrap-venv.sh $(VENV)
+	@touch $@
+
+assets: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "WARNING: npm not found; MathJax will be loaded from a CDN (math needs internet," \
+		     "the site is not self-contained). Install Node.js and npm, then rerun make." >&2; \
+	fi
+
+html: $(VENV_STAMP) $(NPM_STAMP)
+	$(SPHINXBUILD)
+
+html-clean: $(VENV_STAMP) $(NPM_STAMP)
+	rm -rf $(BUILDDIR)
+	$(SPHINXBUILD)
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check .
+
+unit: $(VENV_STAMP)
+	$(BIN)/python -m pytest -m "not book"
+
+book-test: $(VENV_STAMP)
+	$(BIN)/python -m pytest -m book tests/book
+
+test: lint unit html-clean book-test
+
+livehtml: $(VENV_STAMP) $(NPM_STAMP)
+	$(BIN)/sphinx-autobuild -c . book $(HTMLDIR) --watch src --watch conf.py --watch sphinxext
+
+lock: $(VENV_STAMP)
+	$$(command -v uv || echo $(BIN)/uv) pip compile pyproject.toml --all-extras --python-version 3.11 \
+		--no-header --no-annotate --quiet -o requirements.lock
+
+bench: $(VENV_STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(BUILDDIR)

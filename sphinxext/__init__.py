@@ -1,0 +1,1 @@
+"""Local Sphinx extensions of the book (each module does one job)."""
