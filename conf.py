@@ -22,7 +22,7 @@ REPOSITORY_URL = "https://github.com/mathbehindml/mathbehindml-book"
 # -- Project ------------------------------------------------------------------------------
 project = "Exploring the Mathematics Behind Machine Learning"
 author = "Sonia Spinelli and contributors"
-copyright = "2026, Sonia Spinelli and contributors. Text CC BY 4.0; code MIT"
+copyright = "2026, Sonia Spinelli and contributors"
 release = version = mathbehindml.__version__
 language = "en"
 
