@@ -91,6 +91,8 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 numpydoc_validation_checks = {"GL08", "PR01", "RT01", "EX01"}
+# properties and module constants document themselves in one line, without Examples
+numpydoc_validation_exclude = {r"\.n_samples$", r"\.n_features$", r"\.BOOK_COLORS$"}
 
 # -- HTML ---------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

@@ -22,6 +22,16 @@ def to_builtin(value: Any) -> Any:
 
     Other values (strings, figures, tables) are returned unchanged.
 
+    Parameters
+    ----------
+    value : object
+        Any value; NumPy scalars and 0-d arrays are converted.
+
+    Returns
+    -------
+    object
+        A Python ``bool``, ``int`` or ``float`` for numeric input, else ``value``.
+
     Examples
     --------
     >>> import numpy as np
