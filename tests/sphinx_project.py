@@ -76,7 +76,7 @@ class Project:
 
     def build(self) -> BuildResult:
         proc = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
+            [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "--no-color",
              str(self.root), str(self.root / "_build" / "html")],
             capture_output=True, text=True, timeout=300,
         )
