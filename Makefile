@@ -49,7 +49,7 @@ html-clean: $(VENV_STAMP) $(NPM_STAMP)
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check .
 
-unit: $(VENV_STAMP)
+unit: $(VENV_STAMP) $(NPM_STAMP)
 	$(BIN)/python -m pytest -m "not book"
 
 book-test: $(VENV_STAMP)

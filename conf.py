@@ -114,6 +114,9 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    # the sidebar has the search field; without this pydata-sphinx-theme 0.20 adds a second
+    # one in a header bar above the page
+    "navbar_persistent": [],
     "extra_footer": (
         '<p>Text licensed <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>;'
         ' code licensed <a href="' + REPOSITORY_URL + '/blob/main/LICENSE">MIT</a>.</p>'

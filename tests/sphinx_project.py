@@ -7,6 +7,7 @@ seconds and test exactly one mechanism each.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -76,9 +77,11 @@ class Project:
 
     def build(self) -> BuildResult:
         proc = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
+            [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "--no-color",
              str(self.root), str(self.root / "_build" / "html")],
             capture_output=True, text=True, timeout=300,
+            # Sphinx colours its log (and erases lines) whenever CI=true; the tests read it
+            env={**os.environ, "NO_COLOR": "1"},
         )
         return BuildResult(proc.returncode, proc.stdout + proc.stderr)
 
