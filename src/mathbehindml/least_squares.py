@@ -318,7 +318,7 @@ def ols_svd(X: ArrayLike, y: ArrayLike, rcond: float | None = None) -> NDArray[n
     rcond : float, optional
         Singular values at most ``rcond * s_max`` count as zero (the cut-off
         :math:`\tau`). Default ``eps * max(n_samples, n_features)``, as in
-        :func:`numpy.linalg.lstsq`.
+        ``numpy.linalg.lstsq``.
 
     Returns
     -------
