@@ -14,9 +14,9 @@ how much accuracy they lose to rounding:
 
 For tall matrices both QR-based paths first reduce ``X`` to a small triangle with
 :func:`qr_reduce`, a blocked ("tall-skinny") Householder QR whose row blocks fit in
-the processor's cache. :func:`ridge_regression` and :func:`hat_matrix` complete the
-chapter on linear regression. The estimators built on these solvers live in
-:mod:`mathbehindml.linear_regression`.
+the processor's cache. :func:`hat_matrix` gives the projection behind every fit;
+ridge regression lives in ``mathbehindml.ridge`` and the estimators built on these
+solvers in ``mathbehindml.linear_regression``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ __all__ = [
     "ols_qr",
     "ols_svd",
     "qr_reduce",
-    "ridge_regression",
 ]
 
 EPS = float(np.finfo(np.float64).eps)  # 2.2e-16, the unit roundoff of float64 times 2
@@ -343,57 +342,6 @@ def ols_svd(X: ArrayLike, y: ArrayLike, rcond: float | None = None) -> NDArray[n
     if rcond is not None:
         rcond = float(check_scalar(rcond, "rcond", min_value=0))
     coef = _solve_svd(X, _as_2d(y), rcond).coef
-    return coef[:, 0] if y.ndim == 1 else coef
-
-
-def ridge_regression(X: ArrayLike, y: ArrayLike, alpha: float) -> NDArray[np.float64]:
-    r"""Ridge regression :math:`w = (X^\top X + \alpha I)^{-1} X^\top y`, computed by the SVD.
-
-    With :math:`X = U \Sigma V^\top` the solution is
-    :math:`w = \sum_i v_i \, \frac{\sigma_i}{\sigma_i^2 + \alpha} \, (u_i^\top y)`:
-    the penalty damps the directions of small singular values instead of dividing
-    by them. ``alpha = 0`` gives the minimum-norm least-squares solution. No
-    intercept is fitted (centre the data, or use
-    :class:`~mathbehindml.linear_regression.Ridge`).
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-        The design matrix.
-    y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        The targets.
-    alpha : float
-        The penalty :math:`\alpha \ge 0` on :math:`\|w\|^2`.
-
-    Returns
-    -------
-    ndarray of shape (n_features,) or (n_features, n_targets)
-        The ridge coefficients.
-
-    Raises
-    ------
-    ValueError
-        If the input is malformed or ``alpha`` is negative or not finite.
-    TypeError
-        If an input or ``alpha`` is not numeric.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[1.0, 0.0], [0.0, 2.0]])
-    >>> ridge_regression(X, np.array([1.0, 2.0]), alpha=1.0)  # (1/2, 4/5)
-    array([0.5, 0.8])
-    """
-    X, y = _check_xy(X, y)
-    alpha = float(check_scalar(alpha, "alpha", min_value=0))
-    Y = _as_2d(y)
-    n, d = X.shape
-    A, B = qr_reduce(X, Y) if n > d else (X, Y)  # same X^T X and X^T Y, smaller matrices
-    U, s, Vt = _svd(A)
-    keep = s > EPS * max(n, d) * s[0] if s.size and s[0] > 0 else np.zeros(s.shape, bool)
-    filt = np.zeros_like(s)
-    filt[keep] = s[keep] / (s[keep] ** 2 + alpha)
-    coef = Vt.T @ (filt[:, None] * (U.T @ B))
     return coef[:, 0] if y.ndim == 1 else coef
 
 

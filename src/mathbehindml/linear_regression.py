@@ -8,8 +8,9 @@ conventions: ``fit`` returns the estimator, learned attributes end in ``_``, and
 n_features)`` for several.
 
 The solver functions (:func:`ols_normal_equations`, :func:`ols_qr`,
-:func:`ols_svd`, :func:`ridge_regression`, :func:`hat_matrix`) live in
-``mathbehindml.least_squares`` and are re-exported here.
+:func:`ols_svd`, :func:`qr_reduce`, :func:`hat_matrix`) live in
+``mathbehindml.least_squares`` and :func:`ridge_regression` in ``mathbehindml.ridge``;
+all are re-exported here.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ from mathbehindml.least_squares import (
     ols_qr,
     ols_svd,
     qr_reduce,
-    ridge_regression,
 )
 from mathbehindml.metrics import r2_score
+from mathbehindml.ridge import ridge_regression
 
 __all__ = [
     "LinearRegression",
