@@ -7,8 +7,19 @@ them, and the tests check them against independent oracles.
 
 from __future__ import annotations
 
-from mathbehindml.exceptions import ConvergenceWarning, GradientCheckError, NotFittedError
+from mathbehindml.exceptions import (
+    ConvergenceWarning,
+    GradientCheckError,
+    IllConditionedWarning,
+    NotFittedError,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["ConvergenceWarning", "GradientCheckError", "NotFittedError", "__version__"]
+__all__ = [
+    "ConvergenceWarning",
+    "GradientCheckError",
+    "IllConditionedWarning",
+    "NotFittedError",
+    "__version__",
+]

@@ -19,6 +19,7 @@ from mathbehindml.exceptions import NotFittedError
 __all__ = [
     "as_float_array",
     "check_1d",
+    "check_1d_or_2d",
     "check_2d",
     "check_bool",
     "check_callable",
@@ -142,6 +143,34 @@ def check_1d(y: ArrayLike, name: str = "y") -> NDArray[np.float64]:
         )
     if arr.shape[0] == 0:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}.")
+    return check_finite(arr, name)
+
+
+def check_1d_or_2d(y: ArrayLike, name: str = "y") -> NDArray[np.float64]:
+    """Validate finite float64 targets of shape ``(n_samples,)`` or ``(n_samples, n_targets)``.
+
+    Regression models accept one target per sample (a vector) or several (a
+    matrix, one column per target).
+
+    Examples
+    --------
+    >>> check_1d_or_2d([[1, 2], [3, 4], [5, 6]]).shape
+    (3, 2)
+    >>> check_1d_or_2d(np.zeros((2, 2, 1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: y must be 1-D (n_samples,) or 2-D (n_samples, n_targets); got shape (2, 2, 1). ...
+    """
+    arr = as_float_array(y, name)
+    if arr.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must be 1-D (n_samples,) or 2-D (n_samples, n_targets); got shape "
+            f"{arr.shape}. Reshape {name} so that it has one row per sample."
+        )
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} must have at least one sample (and one target); got shape {arr.shape}."
+        )
     return check_finite(arr, name)
 
 

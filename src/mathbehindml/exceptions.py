@@ -7,7 +7,7 @@ AssertionError`` for a failed gradient check.
 
 from __future__ import annotations
 
-__all__ = ["ConvergenceWarning", "GradientCheckError", "NotFittedError"]
+__all__ = ["ConvergenceWarning", "GradientCheckError", "IllConditionedWarning", "NotFittedError"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -43,5 +43,19 @@ class GradientCheckError(AssertionError):
     --------
     >>> from mathbehindml.exceptions import GradientCheckError
     >>> issubclass(GradientCheckError, AssertionError)
+    True
+    """
+
+
+class IllConditionedWarning(UserWarning):
+    r"""A matrix is so ill-conditioned that a result computed from it may have no correct digits.
+
+    Issued, for instance, by the normal-equations solver of least squares when the
+    condition number of :math:`X^\top X` exceeds :math:`1/\epsilon_\text{mach}`.
+
+    Examples
+    --------
+    >>> from mathbehindml.exceptions import IllConditionedWarning
+    >>> issubclass(IllConditionedWarning, UserWarning)
     True
     """

@@ -3,7 +3,7 @@
 :func:`numerical_gradient` estimates every partial derivative of a scalar
 function by a central difference, :func:`check_gradient` compares it with an
 analytic gradient entry by entry, and :func:`check_layer` does both for the
-input and the parameters of a layer of :mod:`mathbehindml.nn` (any object with
+input and the parameters of a layer of ``mathbehindml.nn`` (any object with
 ``forward(x, *, training=True)``, ``backward(grad_out) -> grad_in`` and dicts
 ``params`` and ``grads``). Every later chapter checks its derivatives this way.
 """
