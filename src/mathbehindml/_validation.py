@@ -21,6 +21,7 @@ __all__ = [
     "check_1d",
     "check_2d",
     "check_bool",
+    "check_callable",
     "check_consistent_length",
     "check_finite",
     "check_in",
@@ -31,6 +32,7 @@ __all__ = [
     "check_random_state",
     "check_same_label_kind",
     "check_scalar",
+    "check_vector",
 ]
 
 
@@ -387,3 +389,54 @@ def check_n_features(X: NDArray[Any], n_features: int, owner: str, name: str = "
             f"features. Pass {name} with the same {n_features} columns, in the same order, "
             "as during fit."
         )
+
+
+def check_callable(value: Any, name: str, expected: str) -> Any:
+    """Raise a :class:`TypeError` unless ``value`` is callable.
+
+    ``expected`` describes the call the caller will make, e.g. ``"grad(x) -> ndarray"``.
+
+    Examples
+    --------
+    >>> check_callable(abs, "grad", "grad(x) -> ndarray") is abs
+    True
+    >>> check_callable([1.0, 2.0], "grad", "grad(x) -> ndarray")
+    Traceback (most recent call last):
+    ...
+    TypeError: grad must be a callable grad(x) -> ndarray; got list [1.0, 2.0]. ...
+    """
+    if not callable(value):
+        raise TypeError(
+            f"{name} must be a callable {expected}; got {type(value).__name__} {value!r}. "
+            f"Pass a function (def or lambda), not the value it returns."
+        )
+    return value
+
+
+def check_vector(x: ArrayLike, name: str = "x0") -> NDArray[np.float64]:
+    """Validate a finite, non-empty float64 vector: a point of R^d.
+
+    Unlike :func:`check_1d` (a vector of samples), the message speaks of a point.
+
+    Examples
+    --------
+    >>> check_vector([1, 2])
+    array([1., 2.])
+    >>> check_vector(3.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: x0 must be a 1-D array (a point of R^d); got shape (). Use np.atleast_1d(x0) ...
+    """
+    arr = as_float_array(x, name)
+    if arr.ndim != 1:
+        hint = (
+            f"Use np.atleast_1d({name}) for a scalar."
+            if arr.ndim == 0
+            else f"Flatten it with {name}.ravel() and reshape inside your functions."
+        )
+        raise ValueError(
+            f"{name} must be a 1-D array (a point of R^d); got shape {arr.shape}. {hint}"
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must not be empty; got shape {arr.shape}.")
+    return check_finite(arr, name)
