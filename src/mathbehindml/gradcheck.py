@@ -3,7 +3,7 @@
 :func:`numerical_gradient` estimates every partial derivative of a scalar
 function by a central difference, :func:`check_gradient` compares it with an
 analytic gradient entry by entry, and :func:`check_layer` does both for the
-input and the parameters of a layer of :mod:`mathbehindml.nn` (any object with
+input and the parameters of a layer of ``mathbehindml.nn`` (any object with
 ``forward(x, *, training=True)``, ``backward(grad_out) -> grad_in`` and dicts
 ``params`` and ``grads``). Every later chapter checks its derivatives this way.
 """
@@ -137,8 +137,9 @@ def _compare(analytic: Any, numeric: NDArray[np.float64], *, rtol: float, atol: 
     if worst_err > rtol:
         index = tuple(int(i) for i in worst)
         raise GradientCheckError(
-            f"{what} is wrong at index {index}: analytic {analytic[worst]!r}, numerical "
-            f"{numeric[worst]!r}, relative error {worst_err:.3g} > rtol = {rtol:.3g} "
+            f"{what} is wrong at index {index}: analytic {float(analytic[worst]):.10g}, "
+            f"numerical {float(numeric[worst]):.10g}, relative error {worst_err:.3g} > "
+            f"rtol = {rtol:.3g} "
             f"({int(np.sum(err > rtol))} of {err.size} entries fail)."
         )
     return worst_err
