@@ -137,8 +137,9 @@ def _compare(analytic: Any, numeric: NDArray[np.float64], *, rtol: float, atol: 
     if worst_err > rtol:
         index = tuple(int(i) for i in worst)
         raise GradientCheckError(
-            f"{what} is wrong at index {index}: analytic {analytic[worst]!r}, numerical "
-            f"{numeric[worst]!r}, relative error {worst_err:.3g} > rtol = {rtol:.3g} "
+            f"{what} is wrong at index {index}: analytic {float(analytic[worst]):.10g}, "
+            f"numerical {float(numeric[worst]):.10g}, relative error {worst_err:.3g} > "
+            f"rtol = {rtol:.3g} "
             f"({int(np.sum(err > rtol))} of {err.size} entries fail)."
         )
     return worst_err

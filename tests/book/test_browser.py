@@ -44,7 +44,7 @@ def visit(browser_context, server):
         )
         if has_math:
             page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=90000
             )
             page.evaluate("() => MathJax.startup.promise")
             page.wait_for_load_state("networkidle")

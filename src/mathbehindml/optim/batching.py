@@ -25,7 +25,7 @@ def minibatches(
     The indices ``0, ..., n_samples - 1`` are permuted (when ``shuffle``) and cut
     into consecutive batches of ``batch_size``; the last batch holds the
     remainder and may be smaller. Every sample appears exactly once per epoch.
-    Call the function once per epoch; pass a :class:`numpy.random.Generator` to
+    Call the function once per epoch; pass a ``numpy.random.Generator`` to
     draw a fresh permutation each time from one reproducible stream.
 
     Parameters

@@ -2,7 +2,7 @@
 
 An optimizer sees parameters and gradients as two dicts with the same keys,
 ``params = {"W": W, "b": b}`` and ``grads = {"W": dW, "b": db}``, the way the
-layers of :mod:`mathbehindml.nn` hold them. :meth:`Optimizer.step` validates both
+layers of ``mathbehindml.nn`` hold them. :meth:`Optimizer.step` validates both
 and updates every array of ``params`` in place, so a layer holding a reference
 to ``W`` sees the new weights. Momentum and Adam keep their running averages per
 key in ``state``.
