@@ -33,6 +33,8 @@ __all__ = ["irls_step", "separating_hyperplane"]
 
 Array = NDArray[np.float64]
 
+EPS = np.finfo(np.float64).eps
+
 #: Smallest IRLS weight p(1 - p): keeps the working response finite for saturated samples.
 WEIGHT_FLOOR = 1e-10
 
@@ -54,8 +56,11 @@ def _weighted_least_squares(A: Array, b: Array, weights: Array, ridge: float,
     r"""``argmin_x  sum_i weights_i (b_i - a_i^T x)^2 + ridge * sum_j mask_j x_j^2``.
 
     Written as one ordinary least-squares problem on stacked rows,
-    ``[sqrt(W) A; sqrt(ridge) diag(mask)] x ~ [sqrt(W) b; 0]``, and solved by an
-    orthogonal factorisation (never by forming ``A^T W A``).
+    ``[sqrt(W) A; sqrt(ridge) diag(mask)] x ~ [sqrt(W) b; 0]``, and solved by a QR
+    factorisation, never by forming ``A^T W A``. The right-hand side rides along
+    as an extra column: the R factor of ``[rows | rhs]`` is ``[[R, Q^T rhs], [0, *]]``,
+    so ``R x = Q^T rhs`` is solved without forming ``Q``. If ``R`` is numerically
+    singular, the SVD gives the minimum-norm solution instead.
     """
     # TODO(merge): use mathbehindml.linear_regression.ols_qr
     root = np.sqrt(weights)
@@ -65,8 +70,14 @@ def _weighted_least_squares(A: Array, b: Array, weights: Array, ridge: float,
         extra = np.zeros((penalised.size, A.shape[1]))
         extra[np.arange(penalised.size), penalised] = np.sqrt(ridge)
         rows, rhs = np.vstack([rows, extra]), np.concatenate([rhs, np.zeros(penalised.size)])
-    solution, *_ = np.linalg.lstsq(rows, rhs, rcond=None)
-    return solution
+    p = A.shape[1]
+    R_aug = np.linalg.qr(np.column_stack([rows, rhs]), mode="r")
+    R, qt_rhs = R_aug[:p, :p], R_aug[:p, p]
+    diagonal = np.abs(np.diag(R))
+    if rows.shape[0] < p or diagonal.min() <= rows.shape[0] * EPS * diagonal.max():
+        solution, *_ = np.linalg.lstsq(rows, rhs, rcond=None)
+        return solution
+    return scipy.linalg.solve_triangular(R, qt_rhs, check_finite=False)
 
 
 def irls_step(theta: ArrayLike, X: ArrayLike, y: ArrayLike, *, alpha: float = 0.0,
