@@ -76,35 +76,40 @@ def _softplus(z: Array) -> Array:
     return np.logaddexp(0.0, z)
 
 
-def binary_loss(theta: Array, Xa: Array, y: Array, alpha: float, mask: Array) -> float:
-    """Mean log-loss ``y log(1 + e^-z) + (1 - y) log(1 + e^z)`` plus the ridge penalty."""
+def binary_loss(theta: Array, Xa: Array, y: Array, alpha: float,
+                mask: Array) -> float:
+    """Mean of ``y log(1 + e^-z) + (1 - y) log(1 + e^z)``, plus the penalty."""
     z = Xa @ theta
     data = np.mean(y * _softplus(-z) + (1.0 - y) * _softplus(z))
     return float(data + 0.5 * alpha * np.sum(mask * theta**2))
 
 
-def binary_gradient(theta: Array, Xa: Array, y: Array, alpha: float, mask: Array) -> Array:
+def binary_gradient(theta: Array, Xa: Array, y: Array, alpha: float,
+                    mask: Array) -> Array:
     """``Xa^T (sigmoid(Xa theta) - y) / n + alpha * mask * theta``."""
     residual = sigmoid(Xa @ theta) - y
     return Xa.T @ residual / Xa.shape[0] + alpha * mask * theta
 
 
-def binary_hessian(theta: Array, Xa: Array, alpha: float, mask: Array) -> Array:
-    """``Xa^T S Xa / n + alpha * diag(mask)`` with ``S = diag(p (1 - p))``."""
+def binary_hessian(theta: Array, Xa: Array, alpha: float,
+                   mask: Array) -> Array:
+    """``Xa^T S Xa / n + alpha * diag(mask)``, ``S = diag(p (1 - p))``."""
     p = sigmoid(Xa @ theta)
     s = p * (1.0 - p)
     return (Xa.T * s) @ Xa / Xa.shape[0] + np.diag(alpha * mask)
 
 
-def multinomial_loss(Theta: Array, Xa: Array, Y: Array, alpha: float, mask: Array) -> float:
-    """Mean cross-entropy of ``softmax(Xa Theta)`` against one-hot ``Y``, plus the penalty."""
+def multinomial_loss(Theta: Array, Xa: Array, Y: Array, alpha: float,
+                     mask: Array) -> float:
+    """Mean cross-entropy of ``softmax(Xa Theta)`` against one-hot ``Y``."""
     log_p = log_softmax(Xa @ Theta, axis=1)
     data = -np.sum(Y * log_p) / Xa.shape[0]
     return float(data + 0.5 * alpha * np.sum(mask[:, None] * Theta**2))
 
 
-def multinomial_gradient(Theta: Array, Xa: Array, Y: Array, alpha: float, mask: Array) -> Array:
-    """``Xa^T (P - Y) / n + alpha * mask * Theta``."""
+def multinomial_gradient(Theta: Array, Xa: Array, Y: Array, alpha: float,
+                         mask: Array) -> Array:
+    """``Xa^T (P - Y) / n + alpha * mask * Theta``, ``P = softmax(Xa Theta)``."""
     P = softmax(Xa @ Theta, axis=1)
     return Xa.T @ (P - Y) / Xa.shape[0] + alpha * mask[:, None] * Theta
 

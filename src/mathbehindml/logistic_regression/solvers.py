@@ -51,16 +51,16 @@ class SolverResult:
     history: Array
 
 
-def _weighted_least_squares(A: Array, b: Array, weights: Array, ridge: float,
-                            mask: Array) -> Array:
-    r"""``argmin_x  sum_i weights_i (b_i - a_i^T x)^2 + ridge * sum_j mask_j x_j^2``.
+def _weighted_least_squares(A: Array, b: Array, weights: Array,
+                            ridge: float, mask: Array) -> Array:
+    r"""Minimise ``sum_i w_i (b_i - a_i^T x)^2 + ridge * sum_j mask_j x_j^2``.
 
-    Written as one ordinary least-squares problem on stacked rows,
-    ``[sqrt(W) A; sqrt(ridge) diag(mask)] x ~ [sqrt(W) b; 0]``, and solved by a QR
-    factorisation, never by forming ``A^T W A``. The right-hand side rides along
-    as an extra column: the R factor of ``[rows | rhs]`` is ``[[R, Q^T rhs], [0, *]]``,
-    so ``R x = Q^T rhs`` is solved without forming ``Q``. If ``R`` is numerically
-    singular, the SVD gives the minimum-norm solution instead.
+    One ordinary least-squares problem on stacked rows,
+    ``[sqrt(W) A; sqrt(ridge) diag(mask)] x ~ [sqrt(W) b; 0]``, solved by QR,
+    never by forming ``A^T W A``. The right-hand side rides along as an
+    extra column: the R factor of ``[rows | rhs]`` is ``[[R, Q^T rhs], ...]``,
+    so ``R x = Q^T rhs`` is solved without forming ``Q``. If ``R`` is
+    numerically singular, the SVD gives the minimum-norm solution instead.
     """
     # TODO(merge): use mathbehindml.linear_regression.ols_qr
     root = np.sqrt(weights)
@@ -69,12 +69,14 @@ def _weighted_least_squares(A: Array, b: Array, weights: Array, ridge: float,
         penalised = np.flatnonzero(mask)
         extra = np.zeros((penalised.size, A.shape[1]))
         extra[np.arange(penalised.size), penalised] = np.sqrt(ridge)
-        rows, rhs = np.vstack([rows, extra]), np.concatenate([rhs, np.zeros(penalised.size)])
+        rows = np.vstack([rows, extra])
+        rhs = np.concatenate([rhs, np.zeros(penalised.size)])
     p = A.shape[1]
     R_aug = np.linalg.qr(np.column_stack([rows, rhs]), mode="r")
     R, qt_rhs = R_aug[:p, :p], R_aug[:p, p]
     diagonal = np.abs(np.diag(R))
-    if rows.shape[0] < p or diagonal.min() <= rows.shape[0] * EPS * diagonal.max():
+    tiny = rows.shape[0] * EPS * diagonal.max()
+    if rows.shape[0] < p or diagonal.min() <= tiny:
         solution, *_ = np.linalg.lstsq(rows, rhs, rcond=None)
         return solution
     return scipy.linalg.solve_triangular(R, qt_rhs, check_finite=False)
@@ -137,12 +139,15 @@ def irls_step(theta: ArrayLike, X: ArrayLike, y: ArrayLike, *, alpha: float = 0.
     return _irls(theta, Xa, labels, alpha, mask)
 
 
-def _irls(theta: Array, Xa: Array, y: Array, alpha: float, mask: Array) -> Array:
+def _irls(theta: Array, Xa: Array, y: Array, alpha: float,
+          mask: Array) -> Array:
+    """The IRLS (Newton) iterate: weighted ridge least squares."""
     z = Xa @ theta
     p = sigmoid(z)
-    s = np.maximum(p * (1.0 - p), WEIGHT_FLOOR)
+    s = np.maximum(p * (1.0 - p), WEIGHT_FLOOR)  # the weights s_i
     working_response = z + (y - p) / s
-    return _weighted_least_squares(Xa, working_response, s, Xa.shape[0] * alpha, mask)
+    n = Xa.shape[0]
+    return _weighted_least_squares(Xa, working_response, s, n * alpha, mask)
 
 
 def _binary_separates(theta: Array, Xa: Array, y: Array) -> bool:
