@@ -69,12 +69,12 @@ def _check_axis(axis: Any, z: NDArray[np.float64], *, allow_none: bool = False) 
 
 
 def sigmoid(z: ArrayLike) -> Any:
-    r"""The logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, entry by entry.
+    r"""The logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, entrywise.
 
     Computed as :math:`1 / (1 + e^{-z})` for :math:`z \ge 0` and as
     :math:`e^{z} / (1 + e^{z})` for :math:`z < 0`, so the exponential never
-    overflows and small probabilities keep their relative accuracy (the naive
-    formula rounds :math:`\sigma(-40)` correctly but overflows at :math:`z = -710`).
+    overflows and small probabilities keep their relative accuracy (the
+    naive formula overflows in ``exp`` from :math:`z = -710` on).
 
     Parameters
     ----------
@@ -95,8 +95,8 @@ def sigmoid(z: ArrayLike) -> Any:
 
     See Also
     --------
-    mathbehindml.functions.log_sigmoid : :math:`\log \sigma(z)`, without forming
-        :math:`\sigma(z)` first.
+    mathbehindml.functions.log_sigmoid : :math:`\log \sigma(z)`, without
+        forming :math:`\sigma(z)` first.
 
     Examples
     --------
@@ -111,11 +111,12 @@ def sigmoid(z: ArrayLike) -> Any:
 
 
 def log_sigmoid(z: ArrayLike) -> Any:
-    r"""The log of the sigmoid, :math:`\log \sigma(z) = -\log(1 + e^{-z})`, entry by entry.
+    r"""The log-sigmoid :math:`\log \sigma(z) = -\log(1 + e^{-z})`, entrywise.
 
     Computed as ``-numpy.logaddexp(0, -z)``: for :math:`z \ll 0` this is
-    :math:`z - \log(1 + e^{z}) \approx z`, where ``log(sigmoid(z))`` would give
-    ``log(0) = -inf`` once :math:`\sigma(z)` underflows (at about :math:`z = -745`).
+    :math:`z - \log(1 + e^{z}) \approx z`, where ``log(sigmoid(z))``
+    would give ``log(0) = -inf`` once :math:`\sigma(z)` underflows
+    (at about :math:`z = -745`).
 
     Parameters
     ----------

@@ -196,39 +196,45 @@ def binary_cross_entropy_with_logits(y_true: ArrayLike, z: ArrayLike) -> float:
     return float(np.mean(y * _softplus(-logits) + (1.0 - y) * _softplus(logits)))
 
 
-def _label_matrix(y_true: ArrayLike, n: int, k: int) -> NDArray[np.float64] | NDArray[np.intp]:
-    """Integer labels as an index vector, or validated probability rows as a matrix."""
+def _label_matrix(y_true: ArrayLike, n: int, k: int, name: str = "y_true",
+                  against: str = "logits") -> NDArray[np.float64] | NDArray[np.intp]:
+    """Integer labels as an index vector, or validated probability rows as a matrix.
+
+    ``name`` is the argument's name in messages; ``against`` names the array whose
+    shape ``(n, k)`` the labels must fit (``k`` columns, one per class).
+    """
     if isinstance(y_true, str | bytes):
-        raise TypeError(f"y_true must be integer labels or one-hot rows; got the string "
+        raise TypeError(f"{name} must be integer labels or one-hot rows; got the string "
                         f"{y_true!r}.")
     raw = np.asarray(y_true)
     if raw.ndim == 1:
         if raw.dtype.kind not in "iuf" or raw.dtype == np.bool_:
             raise TypeError(
-                f"y_true must hold integer class indices 0..{k - 1}; got dtype {raw.dtype}. "
+                f"{name} must hold integer class indices 0..{k - 1}; got dtype {raw.dtype}. "
                 "Encode string labels as integers first (e.g. with np.unique(..., "
                 "return_inverse=True))."
             )
-        labels = check_finite(raw.astype(np.float64), "y_true")
+        labels = check_finite(raw.astype(np.float64), name)
         if labels.shape[0] != n:
-            check_consistent_length(y_true=labels, logits=np.empty(n))
-        if np.any(labels != np.round(labels)) or np.any((labels < 0) | (labels >= k)):
-            bad = labels[(labels != np.round(labels)) | (labels < 0) | (labels >= k)]
+            check_consistent_length(**{name: labels, against: np.empty(n)})
+        bad = (labels != np.round(labels)) | (labels < 0) | (labels >= k)
+        if np.any(bad):
             raise ValueError(
-                f"y_true must hold class indices 0..{k - 1} (one per column of logits); got "
-                f"{float(bad[0])!r}. Labels index the columns of logits."
+                f"{name} must hold class indices 0..{k - 1} (one per column of {against}); got "
+                f"{float(labels[bad][0])!r}. Labels index the columns of {against}."
             )
         return labels.astype(np.intp)
-    Y = check_2d(y_true, "y_true")
+    Y = check_2d(y_true, name)
     if Y.shape != (n, k):
         raise ValueError(
-            f"y_true given as rows must have the shape of logits, {(n, k)}; got {Y.shape}. "
-            "Pass one-hot rows with one column per class, or a 1-D vector of class indices."
+            f"{name} given as rows must have the shape {(n, k)} (one row per sample, one column "
+            f"per column of {against}); got {Y.shape}. Pass one-hot rows, or a 1-D vector of "
+            "class indices."
         )
     sums = Y.sum(axis=1)
     if np.any(Y < 0.0) or not np.allclose(sums, 1.0, rtol=0.0, atol=1e-8):
         raise ValueError(
-            "y_true given as rows must hold probability vectors (non-negative, each row "
+            f"{name} given as rows must hold probability vectors (non-negative, each row "
             f"summing to 1), such as one-hot rows; got rows summing to {float(sums.min())!r}.."
             f"{float(sums.max())!r} and a smallest entry {float(Y.min())!r}."
         )
