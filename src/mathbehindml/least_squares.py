@@ -12,11 +12,14 @@ how much accuracy they lose to rounding:
 * :func:`ols_svd` returns the minimum-norm solution :math:`X^+ y` for any ``X``,
   of any rank, through the singular value decomposition.
 
-For tall matrices both QR-based paths first reduce ``X`` to a small triangle with
-:func:`qr_reduce`, a blocked ("tall-skinny") Householder QR whose row blocks fit in
-the processor's cache. :func:`hat_matrix` gives the projection behind every fit;
-ridge regression lives in ``mathbehindml.ridge`` and the estimators built on these
-solvers in ``mathbehindml.linear_regression``.
+:func:`ols_qr` first reduces a tall ``X`` to a small triangle with :func:`qr_reduce`,
+a Householder QR that works blockwise ("tall-skinny QR", row blocks that fit in the
+processor's cache) when ``X`` has more than two blocks of rows,
+``n_samples > 2 * max(2048, 2 * n_features)``. :func:`ols_svd` applies the same
+reduction only to such designs and hands any other ``X`` to LAPACK directly.
+:func:`hat_matrix` gives the projection behind every fit; ridge regression lives in
+``mathbehindml.ridge`` and the estimators built on these solvers in
+``mathbehindml.linear_regression``.
 """
 
 from __future__ import annotations
@@ -75,11 +78,12 @@ def qr_reduce(X: ArrayLike, Y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[
     With the economy QR factorisation :math:`X = QR`
     (:math:`Q^\top Q = I_d`, :math:`R` upper triangular, :math:`n \ge d`),
     :math:`\|Y - XW\|^2 = \|Q^\top Y - RW\|^2 + \|Y - QQ^\top Y\|^2` for every
-    :math:`W`, so both problems have the same minimisers. When ``X`` has many more
-    rows than a block, the QR is computed blockwise ("tall-skinny QR"): each block
-    of rows is factorised on its own, then the stacked triangles are factorised
-    again. Every step is an orthogonal transformation, so the result is as stable
-    as one Householder QR, and the small blocks stay in the processor's cache.
+    :math:`W`, so both problems have the same minimisers. When ``X`` has more than
+    two blocks of rows, ``n_samples > 2 * max(2048, 2 * n_features)``, the QR is
+    computed blockwise ("tall-skinny QR"): each block of rows is factorised on its
+    own, then the stacked triangles are factorised again. Every step is an
+    orthogonal transformation, so the result is as stable as one Householder QR,
+    and the small blocks stay in the processor's cache.
 
     Parameters
     ----------
@@ -305,8 +309,10 @@ def ols_svd(X: ArrayLike, y: ArrayLike, rcond: float | None = None) -> NDArray[n
 
     With :math:`X = U \Sigma V^\top`, :math:`w = \sum_{\sigma_i > \tau} v_i
     (u_i^\top y) / \sigma_i`: among all minimisers of :math:`\|y - Xw\|^2` the one of
-    smallest norm. Works for any shape and any rank. Tall designs are first reduced
-    to a triangle with :func:`qr_reduce`; the SVD step is LAPACK's ``gelsd``.
+    smallest norm. Works for any shape and any rank. The SVD step is LAPACK's
+    ``gelsd``; designs with more than two blocks of rows,
+    ``n_samples > 2 * max(2048, 2 * n_features)``, are first reduced to a triangle
+    with :func:`qr_reduce`, and all others go to ``gelsd`` directly.
 
     Parameters
     ----------

@@ -21,8 +21,10 @@ def ridge_regression(X: ArrayLike, y: ArrayLike, alpha: float) -> NDArray[np.flo
     With :math:`X = U \Sigma V^\top` the solution is
     :math:`w = \sum_i v_i \, \frac{\sigma_i}{\sigma_i^2 + \alpha} \, (u_i^\top y)`:
     the penalty damps the directions of small singular values instead of dividing
-    by them. ``alpha = 0`` gives the minimum-norm least-squares solution. No
-    intercept is fitted (centre the data, or use
+    by them. A tall ``X`` (``n_samples > n_features``) is first reduced to a triangle
+    with :func:`qr_reduce`, which has the same :math:`X^\top X` and
+    :math:`X^\top y`. ``alpha = 0`` gives the minimum-norm least-squares solution.
+    No intercept is fitted (centre the data, or use
     :class:`~mathbehindml.linear_regression.Ridge`).
 
     Parameters
