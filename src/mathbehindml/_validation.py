@@ -22,6 +22,7 @@ __all__ = [
     "check_2d",
     "check_bool",
     "check_callable",
+    "check_class_indices",
     "check_consistent_length",
     "check_finite",
     "check_in",
@@ -440,3 +441,45 @@ def check_vector(x: ArrayLike, name: str = "x0") -> NDArray[np.float64]:
     if arr.shape[0] == 0:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}.")
     return check_finite(arr, name)
+
+
+def check_class_indices(
+    y: Any, name: str = "y", *, n_classes: int | None = None
+) -> NDArray[np.intp]:
+    """Validate a non-empty 1-D array of class indices ``0, 1, ...`` (``n_classes - 1`` at most).
+
+    Integer arrays and float arrays holding whole numbers are accepted (and
+    returned as ``intp``); booleans, strings, fractions and negative or too large
+    indices are rejected.
+
+    Examples
+    --------
+    >>> check_class_indices([0, 2, 1.0], n_classes=3)
+    array([0, 2, 1])
+    >>> check_class_indices([0, 3], n_classes=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: y must hold class indices 0..2 (one per output column); got 3. ...
+    """
+    arr = check_labels(y, name)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must hold integer class indices 0, 1, ...; got dtype {arr.dtype}. "
+            f"Encode the labels as integers first, e.g. with "
+            f"np.unique({name}, return_inverse=True)[1]."
+        )
+    bad = (arr != np.round(arr)) | (arr < 0)
+    if n_classes is not None:
+        bad |= arr >= n_classes
+    if np.any(bad):
+        first = arr[bad][0].item()
+        expected = (
+            f"class indices 0..{n_classes - 1} (one per output column)"
+            if n_classes is not None
+            else "non-negative integer class indices"
+        )
+        raise ValueError(
+            f"{name} must hold {expected}; got {first!r}. "
+            f"Encode the labels as 0, 1, ..., n_classes - 1."
+        )
+    return arr.astype(np.intp)

@@ -1,0 +1,32 @@
+"""Neural networks in NumPy: layers, networks, the softmax cross-entropy loss, training.
+
+* ``mathbehindml.nn.base``: the layer protocol and its base class :class:`Layer`;
+* ``mathbehindml.nn.layers``: :class:`Dense`, :class:`ReLU`, :class:`Sigmoid`,
+  :class:`Tanh`, :class:`Flatten`;
+* ``mathbehindml.nn.network``: :class:`Sequential` and :class:`SoftmaxCrossEntropy`;
+* ``mathbehindml.nn.training``: :func:`train` and the :class:`History` it returns.
+
+Every layer's ``backward`` is checked against central differences by
+:func:`mathbehindml.gradcheck.check_layer`; the optimizers of
+:mod:`mathbehindml.optim` update the parameters.
+"""
+
+from __future__ import annotations
+
+from mathbehindml.nn.base import Layer
+from mathbehindml.nn.layers import Dense, Flatten, ReLU, Sigmoid, Tanh
+from mathbehindml.nn.network import Sequential, SoftmaxCrossEntropy
+from mathbehindml.nn.training import History, train
+
+__all__ = [
+    "Dense",
+    "Flatten",
+    "History",
+    "Layer",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "train",
+]
