@@ -187,3 +187,13 @@ def test_divergence_is_reported_with_the_fix():
     y = (X[:, 0] > 0).astype(int)
     with np.errstate(all="ignore"), pytest.raises(ValueError, match="diverged"):
         call(model=small_mlp(act=ReLU), X=X, y=y, optimizer=SGD(1e12), epochs=20, batch_size=8)
+
+
+def test_non_finite_logits_are_reported_as_divergence():
+    model = Sequential(Dense(2, 2, random_state=0))
+    model.params["0.W"][...] = 1e308  # the forward pass overflows to inf
+    with np.errstate(over="ignore", invalid="ignore"), \
+            pytest.raises(ValueError, match=r"training diverged in epoch 1: the model's output "
+                                            r"is not finite. Lower the optimizer's learning rate"):
+        train(model, XOR_X + 1, XOR_Y, loss=SoftmaxCrossEntropy(), optimizer=SGD(0.1),
+              epochs=1, batch_size=4)

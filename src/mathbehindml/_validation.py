@@ -497,10 +497,13 @@ def check_class_indices(
             f"Encode the labels as integers first, e.g. with "
             f"np.unique({name}, return_inverse=True)[1]."
         )
-    bad = (arr != np.round(arr)) | (arr < 0)
-    if n_classes is not None:
-        bad |= arr >= n_classes
-    if np.any(bad):
+    low, high = arr.min(), arr.max()  # two reductions: the common, valid case is cheap
+    in_range = low >= 0 and (n_classes is None or high < n_classes)
+    whole = arr.dtype.kind in "iu" or bool(np.all(arr == np.round(arr)))
+    if not (in_range and whole):
+        bad = (arr != np.round(arr)) | (arr < 0)
+        if n_classes is not None:
+            bad |= arr >= n_classes
         first = arr[bad][0].item()
         expected = (
             f"class indices 0..{n_classes - 1} (one per output column)"
@@ -511,4 +514,4 @@ def check_class_indices(
             f"{name} must hold {expected}; got {first!r}. "
             f"Encode the labels as 0, 1, ..., n_classes - 1."
         )
-    return arr.astype(np.intp)
+    return arr.astype(np.intp, copy=False)

@@ -1,14 +1,18 @@
 """Neural networks in NumPy: layers, networks, the softmax cross-entropy loss, training.
 
-* ``mathbehindml.nn.base``: the layer protocol and its base class :class:`Layer`;
-* ``mathbehindml.nn.layers``: :class:`Dense`, :class:`ReLU`, :class:`Sigmoid`,
-  :class:`Tanh`, :class:`Flatten`;
-* ``mathbehindml.nn.network``: :class:`Sequential` and :class:`SoftmaxCrossEntropy`;
-* ``mathbehindml.nn.training``: :func:`train` and the :class:`History` it returns.
+* ``mathbehindml.nn.base``: the layer protocol and its base class
+  :class:`~mathbehindml.nn.base.Layer`;
+* ``mathbehindml.nn.layers``: :class:`~mathbehindml.nn.layers.Dense`,
+  :class:`~mathbehindml.nn.layers.ReLU`, :class:`~mathbehindml.nn.layers.Sigmoid`,
+  :class:`~mathbehindml.nn.layers.Tanh`, :class:`~mathbehindml.nn.layers.Flatten`;
+* ``mathbehindml.nn.network``: :class:`~mathbehindml.nn.network.Sequential` and
+  :class:`~mathbehindml.nn.network.SoftmaxCrossEntropy`;
+* ``mathbehindml.nn.training``: :func:`~mathbehindml.nn.training.train` and the
+  :class:`~mathbehindml.nn.training.History` it returns.
 
 Every layer's ``backward`` is checked against central differences by
-:func:`mathbehindml.gradcheck.check_layer`; the optimizers of
-:mod:`mathbehindml.optim` update the parameters.
+``mathbehindml.gradcheck.check_layer``; the optimizers of ``mathbehindml.optim``
+update the parameters.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@ r"""The layer protocol and the base class :class:`Layer` that implements its che
 
 Every layer follows one protocol, which :class:`~mathbehindml.nn.network.Sequential`,
 :func:`~mathbehindml.nn.training.train`,
-the optimizers of :mod:`mathbehindml.optim` and
-:func:`mathbehindml.gradcheck.check_layer` rely on:
+the optimizers of ``mathbehindml.optim`` and ``mathbehindml.gradcheck.check_layer``
+rely on:
 
 * ``forward(x, *, training=True) -> out`` computes the output of a batch and,
   when ``training``, caches what ``backward`` needs;
@@ -149,7 +149,7 @@ class Layer:
         -------
         ndarray of the shape of the last input
             The gradient of the loss with respect to the input. The gradients of
-            the parameters are stored in :attr:`grads`.
+            the parameters are stored in ``grads``.
 
         Raises
         ------

@@ -86,7 +86,7 @@ class Dense(Layer):
         ``{"W": array of shape (in_features, out_features), "b": array of shape
         (out_features,)}``.
     grads : dict
-        The gradients of the same keys, filled by :meth:`backward`.
+        The gradients of the same keys, filled by ``backward``.
 
     Raises
     ------

@@ -105,7 +105,7 @@ def train(
     """Train a classifier by mini-batch gradient steps; return the per-epoch history.
 
     Each epoch permutes the samples, cuts them into batches
-    (:func:`~mathbehindml.optim.minibatches`) and, for each batch, runs the
+    (``mathbehindml.optim.minibatches``) and, for each batch, runs the
     forward pass, the loss, the backward pass and one
     ``optimizer.step(model.params, model.grads)``. The model is trained in
     place. With the same ``random_state`` (and the same initial weights) two runs
@@ -114,8 +114,8 @@ def train(
     Parameters
     ----------
     model : layer
-        A network such as :class:`Sequential`, mapping ``(n, n_features)`` to
-        logits ``(n, n_classes)``.
+        A network such as :class:`~mathbehindml.nn.network.Sequential`, mapping
+        ``(n, n_features)`` to logits ``(n, n_classes)``.
     X : array-like of shape (n_samples, n_features)
         The training inputs.
     y : array-like of shape (n_samples,)
@@ -180,12 +180,15 @@ def train(
         total, correct = 0.0, 0
         for idx in minibatches(n, batch_size, random_state=rng):
             logits = np.asarray(model.forward(X[idx], training=True))
-            if not np.all(np.isfinite(logits)):
+            try:
+                total += loss.forward(logits, labels[idx]) * idx.shape[0]
+            except ValueError as err:
+                if np.all(np.isfinite(logits)):
+                    raise
                 raise ValueError(
                     f"training diverged in epoch {epoch}: the model's output is not finite. "
                     f"Lower the optimizer's learning rate (got {optimizer!r}) or rescale X."
-                )
-            total += loss.forward(logits, labels[idx]) * idx.shape[0]
+                ) from err
             correct += int(np.sum(np.argmax(logits, axis=1) == labels[idx]))
             model.backward(loss.backward())
             optimizer.step(model.params, model.grads)
