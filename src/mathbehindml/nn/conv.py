@@ -15,9 +15,11 @@ this sum with loops (the definition, the tests' oracle); :func:`conv2d` computes
 it as one matrix product, of the weight matrix with the patch matrices of
 :func:`~mathbehindml.nn.im2col.im2col` placed side by side;
 :func:`conv2d_backward` returns the three gradients. The pooling functions
-:func:`max_pool2d` and :func:`avg_pool2d` and the patch functions ``im2col`` and
-``col2im`` live in :mod:`mathbehindml.nn.pool` and :mod:`mathbehindml.nn.im2col`
-and are re-exported here.
+:func:`~mathbehindml.nn.pool.max_pool2d` and :func:`~mathbehindml.nn.pool.avg_pool2d`
+(with their backward passes) and the patch functions
+:func:`~mathbehindml.nn.im2col.im2col` and :func:`~mathbehindml.nn.im2col.col2im` live
+in :mod:`mathbehindml.nn.pool` and :mod:`mathbehindml.nn.im2col` and are re-exported
+here.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 r"""The layers of a convolutional network: :class:`Conv2D`, :class:`MaxPool2D`, :class:`AvgPool2D`.
 
-They follow the protocol of :mod:`mathbehindml.nn.base` and call the functional
+They follow the layer protocol of ``mathbehindml.nn.base`` and call the functional
 core of :mod:`mathbehindml.nn.conv` and :mod:`mathbehindml.nn.pool`; ``forward``
 caches what ``backward`` needs (the patch matrices of the input, the positions
 of the maxima). :class:`Reshape` turns the rows of a design matrix back into
-images, so that :func:`~mathbehindml.nn.training.train`, which takes
+images, so that ``mathbehindml.nn.train``, which takes
 ``X`` of shape ``(n_samples, n_features)``, can train a convolutional network.
 """
 
@@ -65,7 +65,7 @@ class Conv2D(Layer):
         ``{"W": array of shape (out_channels, in_channels, kH, kW), "b": array
         of shape (out_channels,)}``.
     grads : dict
-        The gradients of the same keys, filled by :meth:`backward` (sums over the
+        The gradients of the same keys, filled by ``backward`` (sums over the
         batch).
 
     Raises
@@ -240,9 +240,9 @@ class AvgPool2D(_Pool2D):
 class Reshape(Layer):
     """Reshape each sample: ``(n, d)`` to ``(n, *shape)``, e.g. rows of pixels to images.
 
-    The inverse of :class:`~mathbehindml.nn.layers.Flatten`. It lets a
+    The inverse of ``mathbehindml.nn.Flatten``. It lets a
     convolutional network take a design matrix of flattened images, the input
-    that :func:`~mathbehindml.nn.training.train` expects.
+    that ``mathbehindml.nn.train`` expects.
 
     Parameters
     ----------
@@ -256,7 +256,7 @@ class Reshape(Layer):
         If ``shape`` is not a tuple of ints.
     ValueError
         If ``shape`` is empty or has an entry smaller than 1; from
-        :meth:`forward`, if a sample does not have ``prod(shape)`` entries.
+        ``forward``, if a sample does not have ``prod(shape)`` entries.
 
     Examples
     --------
