@@ -8,7 +8,12 @@
 * ``mathbehindml.nn.network``: :class:`~mathbehindml.nn.network.Sequential` and
   :class:`~mathbehindml.nn.network.SoftmaxCrossEntropy`;
 * ``mathbehindml.nn.training``: :func:`~mathbehindml.nn.training.train` and the
-  :class:`~mathbehindml.nn.training.History` it returns.
+  :class:`~mathbehindml.nn.training.History` it returns;
+* ``mathbehindml.nn.conv_layers``: :class:`~mathbehindml.nn.conv_layers.Conv2D`,
+  :class:`~mathbehindml.nn.conv_layers.MaxPool2D`,
+  :class:`~mathbehindml.nn.conv_layers.AvgPool2D` and
+  :class:`~mathbehindml.nn.conv_layers.Reshape`, on the functional core of
+  ``mathbehindml.nn.conv`` (``conv2d``, ``im2col``, ``max_pool2d``, ...).
 
 Every layer's ``backward`` is checked against central differences by
 ``mathbehindml.gradcheck.check_layer``; the optimizers of ``mathbehindml.optim``
@@ -18,16 +23,21 @@ update the parameters.
 from __future__ import annotations
 
 from mathbehindml.nn.base import Layer
+from mathbehindml.nn.conv_layers import AvgPool2D, Conv2D, MaxPool2D, Reshape
 from mathbehindml.nn.layers import Dense, Flatten, ReLU, Sigmoid, Tanh
 from mathbehindml.nn.network import Sequential, SoftmaxCrossEntropy
 from mathbehindml.nn.training import History, train
 
 __all__ = [
+    "AvgPool2D",
+    "Conv2D",
     "Dense",
     "Flatten",
     "History",
     "Layer",
+    "MaxPool2D",
     "ReLU",
+    "Reshape",
     "Sequential",
     "Sigmoid",
     "SoftmaxCrossEntropy",
