@@ -35,7 +35,7 @@ __all__ = ["irls_step", "separating_hyperplane"]
 Array = NDArray[np.float64]
 
 
-#: Smallest IRLS weight s_i = p_i(1 - p_i): keeps the working response finite for
+#: Smallest IRLS weight omega_i = p_i(1 - p_i): keeps the working response finite for
 #: saturated samples (active for |z| above about 23); with it, the step is a modified
 #: Newton step.
 WEIGHT_FLOOR = 1e-10
@@ -83,13 +83,13 @@ def irls_step(theta: ArrayLike, X: ArrayLike, y: ArrayLike, *, alpha: float = 0.
     r"""One Newton step for logistic regression, computed as weighted least squares.
 
     With :math:`\mathbf{z} = \tilde{\mathbf{X}}\tilde{\mathbf{w}}`,
-    :math:`p_i = \sigma(z_i)` and weights :math:`s_i = p_i(1 - p_i)`, the Newton
+    :math:`p_i = \sigma(z_i)` and weights :math:`\omega_i = p_i(1 - p_i)`, the Newton
     iterate :math:`\tilde{\mathbf{w}}^{+} = \tilde{\mathbf{w}} - (\nabla^2 J)^{-1}\nabla J`
     solves the weighted ridge least-squares problem
 
-    .. math:: \min_{\boldsymbol{\beta}} \sum_{i=1}^n s_i \bigl(u_i - \tilde{\mathbf{x}}_i^\top
+    .. math:: \min_{\boldsymbol{\beta}} \sum_{i=1}^n \omega_i \bigl(u_i - \tilde{\mathbf{x}}_i^\top
               \boldsymbol{\beta}\bigr)^2 + n\alpha \|\boldsymbol{\beta}_{\mathbf{w}}\|^2,
-              \qquad u_i = z_i + \frac{y_i - p_i}{s_i},
+              \qquad u_i = z_i + \frac{y_i - p_i}{\omega_i},
 
     whose *working response* :math:`\mathbf{u}` is the current logit corrected by
     the scaled residual. The weights are computed as :math:`\sigma(z_i)\sigma(-z_i)`,
@@ -144,10 +144,10 @@ def _irls(theta: Array, Xa: Array, y: Array, alpha: float,
     z = Xa @ theta
     p = sigmoid(z)
     # sigma(z) sigma(-z) instead of p (1 - p): no cancellation when p rounds to 1
-    s = np.maximum(p * sigmoid(-z), WEIGHT_FLOOR)  # the weights s_i
-    working_response = z + (y - p) / s
+    omega = np.maximum(p * sigmoid(-z), WEIGHT_FLOOR)  # the weights omega_i
+    working_response = z + (y - p) / omega
     n = Xa.shape[0]
-    return _weighted_least_squares(Xa, working_response, s, n * alpha, mask)
+    return _weighted_least_squares(Xa, working_response, omega, n * alpha, mask)
 
 
 def _binary_separates(theta: Array, Xa: Array, y: Array) -> bool:
