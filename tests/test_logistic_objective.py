@@ -172,6 +172,38 @@ def test_separating_hyperplane_small_cases():
     assert np.all(np.array([-1, 1, 1, 1]) * (X @ w + b) > 0)
 
 
+def test_separating_hyperplane_raises_when_the_solver_fails(monkeypatch):
+    # only a proof of infeasibility (status 2) may be reported as "not separable"
+    import scipy.optimize
+
+    from mathbehindml.logistic_regression import solvers
+
+    class Failed:
+        status, message, x = 1, "Iteration limit reached.", None
+
+    monkeypatch.setattr(scipy.optimize, "linprog", lambda *a, **k: Failed())
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    with pytest.raises(RuntimeError, match=r"^the linear program failed \(status 1"):
+        solvers.separating_hyperplane(X, [0, 1, 0, 1])
+
+
+def test_hessian_weights_do_not_cancel_for_saturated_logits():
+    # at z = 40, p rounds to 1 and p (1 - p) would be 0; the weight is sigma'(40)
+    X = np.array([[1.0], [-1.0]])
+    theta = np.array([40.0])
+    H = logistic_hessian(theta, X, fit_intercept=False)
+    exact = np.exp(-40.0) / (1.0 + np.exp(-40.0)) ** 2  # sigma'(z), independent formula
+    assert_allclose(H[0, 0], exact, rtol=1e-13)
+    assert H[0, 0] > 0.0
+
+
+def test_irls_step_uses_the_floor_for_saturated_samples():
+    # with every |z| > 23 all weights are floored: the step stays finite
+    X = np.array([[30.0], [-30.0], [31.0]])
+    out = irls_step(np.array([1.0]), X, np.array([1, 0, 0]), fit_intercept=False)
+    assert np.all(np.isfinite(out))
+
+
 def test_separating_hyperplane_bad_input():
     with pytest.raises(ValueError, match=r"^y must hold exactly two classes; got 3: \[0, 1, 2\]"):
         separating_hyperplane(np.zeros((3, 1)), [0, 1, 2])

@@ -93,10 +93,10 @@ def binary_gradient(theta: Array, Xa: Array, y: Array, alpha: float,
 
 def binary_hessian(theta: Array, Xa: Array, alpha: float,
                    mask: Array) -> Array:
-    """``Xa^T S Xa / n + alpha * diag(mask)``, ``S = diag(p (1 - p))``."""
-    p = sigmoid(Xa @ theta)
-    s = p * (1.0 - p)
-    return (Xa.T * s) @ Xa / Xa.shape[0] + np.diag(alpha * mask)
+    """``Xa^T Omega Xa / n + alpha * diag(mask)``, ``Omega = diag(p (1 - p))``."""
+    z = Xa @ theta
+    omega = sigmoid(z) * sigmoid(-z)  # p (1 - p), no cancellation when p rounds to 1
+    return (Xa.T * omega) @ Xa / Xa.shape[0] + np.diag(alpha * mask)
 
 
 def multinomial_loss(Theta: Array, Xa: Array, Y: Array, alpha: float,

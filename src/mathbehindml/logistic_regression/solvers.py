@@ -35,7 +35,9 @@ __all__ = ["irls_step", "separating_hyperplane"]
 Array = NDArray[np.float64]
 
 
-#: Smallest IRLS weight p(1 - p): keeps the working response finite for saturated samples.
+#: Smallest IRLS weight omega_i = p_i(1 - p_i): keeps the working response finite for
+#: saturated samples (active for |z| above about 23); with it, the step is a modified
+#: Newton step.
 WEIGHT_FLOOR = 1e-10
 
 
@@ -81,17 +83,20 @@ def irls_step(theta: ArrayLike, X: ArrayLike, y: ArrayLike, *, alpha: float = 0.
     r"""One Newton step for logistic regression, computed as weighted least squares.
 
     With :math:`\mathbf{z} = \tilde{\mathbf{X}}\tilde{\mathbf{w}}`,
-    :math:`p_i = \sigma(z_i)` and weights :math:`s_i = p_i(1 - p_i)`, the Newton
+    :math:`p_i = \sigma(z_i)` and weights :math:`\omega_i = p_i(1 - p_i)`, the Newton
     iterate :math:`\tilde{\mathbf{w}}^{+} = \tilde{\mathbf{w}} - (\nabla^2 J)^{-1}\nabla J`
     solves the weighted ridge least-squares problem
 
-    .. math:: \min_{\boldsymbol{\beta}} \sum_{i=1}^n s_i \bigl(u_i - \tilde{\mathbf{x}}_i^\top
+    .. math:: \min_{\boldsymbol{\beta}} \sum_{i=1}^n \omega_i \bigl(u_i - \tilde{\mathbf{x}}_i^\top
               \boldsymbol{\beta}\bigr)^2 + n\alpha \|\boldsymbol{\beta}_{\mathbf{w}}\|^2,
-              \qquad u_i = z_i + \frac{y_i - p_i}{s_i},
+              \qquad u_i = z_i + \frac{y_i - p_i}{\omega_i},
 
     whose *working response* :math:`\mathbf{u}` is the current logit corrected by
-    the scaled residual. (Weights below ``1e-10`` are raised to it so that
-    :math:`\mathbf{u}` stays finite.) The full step is returned, without a line search.
+    the scaled residual. The weights are computed as :math:`\sigma(z_i)\sigma(-z_i)`,
+    which does not cancel when :math:`p_i` rounds to 1; weights below ``1e-10``
+    (logits beyond about :math:`\pm 23`) are raised to it so that :math:`\mathbf{u}`
+    stays finite, which makes the step a modified Newton step for such samples.
+    The full step is returned, without a line search.
 
     Parameters
     ----------
@@ -138,10 +143,11 @@ def _irls(theta: Array, Xa: Array, y: Array, alpha: float,
     """The IRLS (Newton) iterate: weighted ridge least squares."""
     z = Xa @ theta
     p = sigmoid(z)
-    s = np.maximum(p * (1.0 - p), WEIGHT_FLOOR)  # the weights s_i
-    working_response = z + (y - p) / s
+    # sigma(z) sigma(-z) instead of p (1 - p): no cancellation when p rounds to 1
+    omega = np.maximum(p * sigmoid(-z), WEIGHT_FLOOR)  # the weights omega_i
+    working_response = z + (y - p) / omega
     n = Xa.shape[0]
-    return _weighted_least_squares(Xa, working_response, s, n * alpha, mask)
+    return _weighted_least_squares(Xa, working_response, omega, n * alpha, mask)
 
 
 def _binary_separates(theta: Array, Xa: Array, y: Array) -> bool:
@@ -318,13 +324,18 @@ def separating_hyperplane(X: ArrayLike, y: ArrayLike) -> tuple[Array, float] | N
     Returns
     -------
     tuple of (ndarray of shape (n_features,), float) or None
-        ``(w, b)`` with every sample strictly on its own side, or ``None``.
+        ``(w, b)`` with every sample strictly on its own side, or ``None`` when
+        the linear program is proved infeasible (no strictly separating
+        hyperplane exists).
 
     Raises
     ------
     TypeError, ValueError
         If ``X`` is not a finite 2-D numeric array, ``y`` not 1-D, the lengths
         differ, or ``y`` does not hold exactly two classes.
+    RuntimeError
+        If the linear-programming solver fails for any other reason (iteration
+        limit, numerical difficulties): then the question is left undecided.
 
     Examples
     --------
@@ -348,6 +359,9 @@ def separating_hyperplane(X: ArrayLike, y: ArrayLike) -> tuple[Array, float] | N
     A = -s[:, None] * np.column_stack([X, np.ones(n)])
     res = scipy.optimize.linprog(np.zeros(d + 1), A_ub=A, b_ub=-np.ones(n),
                                  bounds=[(None, None)] * (d + 1), method="highs")
-    if res.status != 0:
+    if res.status == 2:  # proved infeasible: no separating hyperplane
         return None
+    if res.status != 0:
+        raise RuntimeError(f"the linear program failed (status {res.status}: "
+                           f"{res.message}); separability is undecided.")
     return res.x[:d], float(res.x[d])
