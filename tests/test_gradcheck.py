@@ -133,6 +133,29 @@ def test_atol_floors_the_denominator_near_zero():
                           atol=1.0) == pytest.approx(1e-6, rel=1e-6)
 
 
+def test_rounding_limits_the_check_near_a_minimiser_and_a_scaled_atol_restores_it():
+    # f = c + |z - a|^2 with a large constant c: near a, the gradient 2 (z - a) lies far below
+    # the rounding error u c / eps of a central difference (Notes of check_gradient)
+    rng = np.random.default_rng(7)
+    a, c, eps, rtol = rng.standard_normal(5), 1e4, 1e-6, 1e-5
+    x = a + 1e-9 * rng.standard_normal(5)
+
+    def f(z):
+        return c + float(np.sum((z - a) ** 2))
+
+    def grad(z):
+        return 2 * (z - a)  # exact
+
+    level = np.finfo(float).eps / 2 * c / eps
+    assert np.abs(grad(x)).max() < 1e-2 * level
+    with pytest.raises(GradientCheckError, match=r"relative error"):
+        check_gradient(f, grad, x)  # the correct gradient fails with the defaults
+    atol = 10 * level / rtol
+    assert check_gradient(f, grad, x, atol=atol) <= rtol  # passes with a scaled atol
+    with pytest.raises(GradientCheckError):  # an error 100 times the rounding level fails
+        check_gradient(f, lambda z: grad(z) + 100 * level, x, atol=atol)
+
+
 def test_relative_error_is_symmetric_in_the_two_gradients():
     # |g - ĝ| / max(|g|, |ĝ|): too large and too small by the same factor fail alike
     x = np.array([1.0])

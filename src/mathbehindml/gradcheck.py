@@ -193,6 +193,20 @@ def check_gradient(
         For invalid arguments, as :func:`numerical_gradient`, or an analytic
         gradient of the wrong shape.
 
+    Notes
+    -----
+    Rounding limits the check. Each value of ``f`` is computed with an error of
+    about :math:`u |f(x)|` (:math:`u = 2^{-53}`), so every central difference
+    carries an absolute error of about :math:`u |f(x)| / \varepsilon`. The
+    relative comparison is meaningful only for entries with :math:`|g_i| \gg u
+    |f(x)| / (\varepsilon \cdot \text{rtol})`, about :math:`10^{-5} |f(x)|` with
+    the defaults. Near a minimiser the gradient vanishes while :math:`f` does
+    not, and a correct gradient can fail there. Check at random points away
+    from minimisers or, where small entries are unavoidable, pass ``atol`` of a
+    few times :math:`u |f(x)| / (\varepsilon \cdot \text{rtol})`: entries below
+    it are then compared in absolute terms, to the accuracy the arithmetic
+    allows.
+
     Examples
     --------
     >>> import numpy as np

@@ -231,15 +231,16 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     r"""Gradient descent with Polyak's heavy-ball momentum.
 
-    With velocity :math:`v_0 = 0`, each step is
+    With velocity (the step) :math:`s_0 = 0`, each step is
 
     .. math::
 
-        v \leftarrow \beta v - \eta g, \qquad \theta \leftarrow \theta + v,
+        s \leftarrow \beta s - \eta g, \qquad \theta \leftarrow \theta + s,
 
-    so the step is a geometrically weighted sum of all past gradients. (With a
-    constant :math:`\eta` this is the same sequence as PyTorch's
-    ``SGD(momentum=beta)``, which stores :math:`-v/\eta` instead.)
+    so the step is a geometrically weighted sum of all past gradients. The
+    velocity is kept in ``state[key]["velocity"]``. (With a constant
+    :math:`\eta` this is the same sequence as PyTorch's ``SGD(momentum=beta)``,
+    which stores :math:`-s/\eta` instead.)
 
     Parameters
     ----------
@@ -267,10 +268,10 @@ class Momentum(Optimizer):
     def _update(self, key: Any, param: NDArray[np.floating[Any]],
                 grad: NDArray[np.float64]) -> None:
         slot = self._slot(key, param, ("velocity",))
-        v = slot["velocity"]
-        v *= self.beta
-        v -= self.learning_rate * grad
-        param += v
+        s = slot["velocity"]  # the step s_k, updated in place
+        s *= self.beta
+        s -= self.learning_rate * grad
+        param += s
         slot["t"] += 1
 
     def _hyper(self) -> str:
