@@ -15,6 +15,7 @@ from conftest import chapter_pages
 
 # pydata-sphinx-theme logs this once on a fresh profile (no stored theme mode yet).
 KNOWN_CONSOLE_ERRORS = ("Got invalid theme mode",)
+TIMEOUT_MS = 180_000
 PAGES = chapter_pages()
 
 
@@ -22,6 +23,9 @@ PAGES = chapter_pages()
 def visit(browser_context, server):
     def _visit(path: str) -> dict:
         page = browser_context.new_page()
+        # Long chapters (hundreds of formulas) take tens of seconds to typeset on a busy
+        # 2-core machine; these are limits against hanging, not speed assertions.
+        page.set_default_timeout(TIMEOUT_MS)
         outside: list[str] = []
         console: list[str] = []
         failed: list[str] = []
@@ -44,7 +48,8 @@ def visit(browser_context, server):
         )
         if has_math:
             page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=90000
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                timeout=TIMEOUT_MS,
             )
             page.evaluate("() => MathJax.startup.promise")
             page.wait_for_load_state("networkidle")
