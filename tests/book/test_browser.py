@@ -52,7 +52,9 @@ def visit(browser_context, server):
                 timeout=TIMEOUT_MS,
             )
             page.evaluate("() => MathJax.startup.promise")
-            page.wait_for_load_state("networkidle")
+            # MathJax 4 loads font pieces on demand; wait for them rather than for
+            # "networkidle", which never comes with routing on (a worker request stays open)
+            page.evaluate("() => document.fonts.ready.then(() => true)")
         info = page.evaluate(
             """() => ({
                 math: document.querySelectorAll('mjx-container').length,
