@@ -23,6 +23,7 @@ from mathbehindml.logistic_regression import (
     separating_hyperplane,
     softmax_regression_gradient,
     softmax_regression_loss,
+    solvers,
 )
 from mathbehindml.logistic_regression import objective as obj
 from mathbehindml.logistic_regression.solvers import multinomial_hessian
@@ -151,6 +152,57 @@ def test_irls_step_is_the_newton_step(cancer):
         H, g = logistic_hessian(theta, X, **kw), logistic_gradient(theta, X, y, **kw)
         newton = theta - np.linalg.solve(H, g)
         assert_allclose(irls_step(theta, X, y, **kw), newton, rtol=1e-7, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scale=st.sampled_from([1e-3, 1.0, 30.0, 1e3]), seed=st.integers(0, 10_000),
+       alpha=st.sampled_from([0.0, 0.1]))
+def test_fused_kernel_matches_loss_gradient_and_hessian_weights(scale, seed, alpha):
+    # the oracles: SciPy's log_expit and expit, and the Hessian from logistic_hessian
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((25, 3))
+    y = (rng.random(25) < 0.5).astype(float)
+    Xa, mask = obj.augment(X, True), obj.penalty_mask(4, True)
+    theta = scale * rng.standard_normal(4)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value, grad, omega = obj.binary_loss_gradient_weights(theta, Xa, y, alpha, mask)
+    z = Xa @ theta
+    expected = -np.mean(y * sps.log_expit(z) + (1 - y) * sps.log_expit(-z))
+    expected += 0.5 * alpha * np.sum(theta[1:] ** 2)
+    assert_allclose(value, expected, rtol=1e-12, atol=1e-300)
+    assert_allclose(grad, Xa.T @ (sps.expit(z) - y) / 25 + alpha * mask * theta,
+                    rtol=1e-12, atol=1e-15)
+    assert_allclose(omega, sps.expit(z) * sps.expit(-z), rtol=1e-12, atol=1e-300)  # subnormals
+    assert_allclose((Xa.T * omega) @ Xa / 25 + np.diag(alpha * mask),
+                    logistic_hessian(theta, X, alpha=alpha), rtol=1e-12, atol=1e-300)
+
+
+def test_newton_direction_by_cholesky_equals_the_irls_step(cancer):
+    X, y = cancer
+    Xa, mask = obj.augment(X, True), obj.penalty_mask(31, True)
+    theta = np.random.default_rng(5).normal(scale=0.2, size=31)
+    for alpha in [0.0, 1e-2]:
+        _, g, omega = obj.binary_loss_gradient_weights(theta, Xa, y, alpha, mask)
+        step = solvers._binary_direction(theta, g, omega, Xa, y, alpha, mask)
+        newton = -np.linalg.solve(logistic_hessian(theta, X, alpha=alpha), g)
+        assert_allclose(step, newton, rtol=1e-8, atol=1e-12)
+        assert_allclose(theta + step, irls_step(theta, X, y, alpha=alpha), rtol=1e-7, atol=1e-9)
+
+
+def test_newton_direction_falls_back_to_least_squares_for_a_singular_hessian():
+    # a duplicated column makes the Hessian singular when alpha = 0: Cholesky breaks
+    # down and the direction is the minimum-norm IRLS step (SVD), as numpy.linalg.lstsq
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((40, 1))
+    X = np.hstack([x, x])
+    y = (x[:, 0] + rng.standard_normal(40) > 0).astype(float)
+    Xa, mask = obj.augment(X, True), obj.penalty_mask(3, True)
+    theta = np.zeros(3)
+    _, g, omega = obj.binary_loss_gradient_weights(theta, Xa, y, 0.0, mask)
+    step = solvers._binary_direction(theta, g, omega, Xa, y, 0.0, mask)
+    H = logistic_hessian(theta, X)
+    assert np.linalg.matrix_rank(H) == 2
+    assert_allclose(step, -np.linalg.lstsq(H, g, rcond=None)[0], rtol=1e-8, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------- separability

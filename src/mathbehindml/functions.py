@@ -105,9 +105,13 @@ def sigmoid(z: ArrayLike) -> Any:
     >>> float(sigmoid(-1000.0)), float(sigmoid(1000.0))
     (0.0, 1.0)
     """
-    z = _finite(z)
+    return _out(_sigmoid(_finite(z)))
+
+
+def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`sigmoid` without input validation, for the package's inner loops."""
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return _out(np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def log_sigmoid(z: ArrayLike) -> Any:

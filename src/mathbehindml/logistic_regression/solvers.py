@@ -23,9 +23,11 @@ import numpy as np
 import scipy.linalg
 import scipy.optimize
 from numpy.typing import ArrayLike, NDArray
+from scipy.linalg.blas import dsyrk
+from scipy.linalg.lapack import dpotrf, dpotrs
 
 from mathbehindml._validation import check_2d, check_consistent_length, check_labels
-from mathbehindml.functions import sigmoid, softmax
+from mathbehindml.functions import _sigmoid, softmax
 from mathbehindml.least_squares import ols_qr, ols_svd
 from mathbehindml.logistic_regression import objective as obj
 from mathbehindml.optim import gradient_descent
@@ -39,6 +41,9 @@ Array = NDArray[np.float64]
 #: saturated samples (active for |z| above about 23); with it, the step is a modified
 #: Newton step.
 WEIGHT_FLOOR = 1e-10
+
+#: Below this ratio of squared Cholesky pivots the Hessian counts as singular (QR/SVD instead).
+_SINGULAR = 1e3 * np.finfo(np.float64).eps
 
 
 @dataclass
@@ -142,9 +147,9 @@ def _irls(theta: Array, Xa: Array, y: Array, alpha: float,
           mask: Array) -> Array:
     """The IRLS (Newton) iterate: weighted ridge least squares."""
     z = Xa @ theta
-    p = sigmoid(z)
+    p = _sigmoid(z)
     # sigma(z) sigma(-z) instead of p (1 - p): no cancellation when p rounds to 1
-    omega = np.maximum(p * sigmoid(-z), WEIGHT_FLOOR)  # the weights omega_i
+    omega = np.maximum(p * _sigmoid(-z), WEIGHT_FLOOR)  # the weights omega_i
     working_response = z + (y - p) / omega
     n = Xa.shape[0]
     return _weighted_least_squares(Xa, working_response, omega, n * alpha, mask)
@@ -164,34 +169,44 @@ def _multinomial_separates(Theta: Array, Xa: Array, Y: Array) -> bool:
     return bool(np.all(own > others))
 
 
-def _newton(theta: Array, loss: Callable[[Array], float], grad: Callable[[Array], Array],
-            direction: Callable[[Array, Array], Array], separates: Callable[[Array], bool],
-            *, max_iter: int, tol: float, check_separation: bool) -> SolverResult:
-    """Damped Newton iteration with an Armijo backtracking line search."""
-    history = [loss(theta)]
-    g = grad(theta)
+#: What an evaluation returns: the objective, its gradient, and what the direction can reuse.
+Evaluation = tuple[float, Array, object]
+
+
+def _newton(theta: Array, evaluate: Callable[[Array], Evaluation],
+            direction: Callable[[Array, Array, object], Array],
+            separates: Callable[[Array], bool], *, max_iter: int, tol: float,
+            check_separation: bool) -> SolverResult:
+    """Damped Newton iteration with an Armijo backtracking line search.
+
+    ``evaluate(theta)`` returns the objective, its gradient and any intermediate result
+    (the weights, say) that ``direction(theta, gradient, intermediate)`` can reuse: an
+    accepted trial point of the line search is never evaluated twice.
+    """
+    value, g, state = evaluate(theta)
+    history = [value]
     status = "max_iter"
     n_iter = 0
     while n_iter < max_iter:
         if np.linalg.norm(g) <= tol:
             status = "converged"
             break
-        step = direction(theta, g)
+        step = direction(theta, g, state)
         slope = float(g.ravel() @ step.ravel())
         if not np.all(np.isfinite(step)) or slope >= 0.0:
             step, slope = -g, -float(g.ravel() @ g.ravel())  # fall back to steepest descent
         t, accepted = 1.0, False
         for _ in range(50):  # backtracking: halve until the loss decreases enough
             candidate = theta + t * step
-            value = loss(candidate)
-            if np.isfinite(value) and value <= history[-1] + 1e-4 * t * slope:
+            trial = evaluate(candidate)
+            if np.isfinite(trial[0]) and trial[0] <= history[-1] + 1e-4 * t * slope:
                 accepted = True
                 break
             t *= 0.5
         if not accepted:
             status = "stalled"
             break
-        theta, g = candidate, grad(candidate)
+        theta, (value, g, state) = candidate, trial
         history.append(value)
         n_iter += 1
         if check_separation and separates(theta):
@@ -205,14 +220,44 @@ def _newton(theta: Array, loss: Callable[[Array], float], grad: Callable[[Array]
                         np.array(history))
 
 
+def _binary_direction(theta: Array, g: Array, omega: Array, Xa: Array, y: Array,
+                      alpha: float, mask: Array) -> Array:
+    r"""The Newton direction :math:`-(\nabla^2 J)^{-1}\nabla J` by Cholesky; IRLS by QR as fallback.
+
+    The Hessian :math:`\tfrac1n\tilde{\mathbf{X}}^\top\boldsymbol{\Omega}\tilde{\mathbf{X}}
+    + \alpha\mathbf{M}` is the matrix of the weighted normal equations of the IRLS
+    problem, of size only :math:`(d+1) \times (d+1)`: forming it (half of it, by a
+    symmetric rank-:math:`n` update) and factorising it costs far less than a QR
+    factorisation of the :math:`n \times (d+1)` stacked rows. Squaring the condition
+    number does not cost accuracy in the answer here: Newton's method needs the direction
+    only to a relative error below one to keep converging fast, and the answer's accuracy
+    is set by the gradient, which is computed from :math:`\tilde{\mathbf{X}}` itself.
+    When the Cholesky factorisation breaks down or its pivots show a Hessian singular
+    to working precision (possible only for ``alpha = 0``), the direction comes from
+    the IRLS step solved by QR, or by the SVD (minimum norm) for a rank-deficient design.
+    """
+    n = Xa.shape[0]
+    rows = np.sqrt(np.maximum(omega, WEIGHT_FLOOR))[:, None] * Xa
+    hessian = dsyrk(1.0, rows, trans=1)  # upper triangle of rows^T rows = n * data Hessian
+    hessian.flat[:: hessian.shape[0] + 1] += n * alpha * mask
+    factor, info = dpotrf(hessian, lower=False, clean=False)
+    if info == 0:
+        pivots = np.abs(np.diag(factor))
+        # (max/min pivot)^2 bounds cond(H) from below: near 1/eps, H is singular in effect
+        if pivots.min() ** 2 > _SINGULAR * pivots.max() ** 2:
+            step, info = dpotrs(factor, -n * g, lower=False)
+            if info == 0 and np.all(np.isfinite(step)):
+                return step
+    return _irls(theta, Xa, y, alpha, mask) - theta
+
+
 def newton_binary(Xa: Array, y: Array, alpha: float, mask: Array, *, max_iter: int,
                   tol: float) -> SolverResult:
     """Newton's method (IRLS) with a line search for the binary objective."""
     return _newton(
         np.zeros(Xa.shape[1]),
-        lambda t: obj.binary_loss(t, Xa, y, alpha, mask),
-        lambda t: obj.binary_gradient(t, Xa, y, alpha, mask),
-        lambda t, g: _irls(t, Xa, y, alpha, mask) - t,
+        lambda t: obj.binary_loss_gradient_weights(t, Xa, y, alpha, mask),
+        lambda t, g, omega: _binary_direction(t, g, omega, Xa, y, alpha, mask),
         lambda t: _binary_separates(t, Xa, y),
         max_iter=max_iter, tol=tol, check_separation=alpha == 0.0,
     )
@@ -269,9 +314,9 @@ def newton_multinomial(Xa: Array, Y: Array, alpha: float, mask: Array, *, max_it
     """Newton's method with a line search for the softmax objective."""
     return _newton(
         np.zeros((Xa.shape[1], Y.shape[1])),
-        lambda t: obj.multinomial_loss(t, Xa, Y, alpha, mask),
-        lambda t: obj.multinomial_gradient(t, Xa, Y, alpha, mask),
-        lambda t, g: _multinomial_direction(t, g, Xa, alpha, mask),
+        lambda t: (obj.multinomial_loss(t, Xa, Y, alpha, mask),
+                   obj.multinomial_gradient(t, Xa, Y, alpha, mask), None),
+        lambda t, g, _: _multinomial_direction(t, g, Xa, alpha, mask),
         lambda t: _multinomial_separates(t, Xa, Y),
         max_iter=max_iter, tol=tol, check_separation=alpha == 0.0,
     )
