@@ -107,8 +107,9 @@ def binary_loss_gradient_weights(theta: Array, Xa: Array, y: Array, alpha: float
     product :math:`\mathbf{z} = \tilde{\mathbf{X}}\tilde{\mathbf{w}}` and one exponential
     :math:`e_i = e^{-|z_i|} \in (0, 1]` give
 
-    * :math:`\log(1 + e^{z_i}) = \max(z_i, 0) + \log(1 + e_i)`, so the loss term
-      :math:`\log(1 + e^{z_i}) - y_i z_i` of :func:`binary_loss`;
+    * :math:`\log(1 + e^{\pm z_i}) = \max(\pm z_i, 0) + \log(1 + e_i)`, so the loss
+      term :math:`y_i\log(1 + e^{-z_i}) + (1 - y_i)\log(1 + e^{z_i})` of
+      :func:`binary_loss`, a sum of non-negative terms (no cancellation);
     * :math:`\sigma(z_i) = 1/(1 + e_i)` for :math:`z_i \ge 0` and :math:`e_i/(1 + e_i)`
       otherwise, so the gradient of :func:`binary_gradient`;
     * :math:`\omega_i = \sigma(z_i)\sigma(-z_i) = e_i/(1 + e_i)^2` for either sign, the
@@ -119,12 +120,14 @@ def binary_loss_gradient_weights(theta: Array, Xa: Array, y: Array, alpha: float
     z = Xa @ theta
     e = np.exp(-np.abs(z))
     one_plus_e = 1.0 + e
-    softplus = np.maximum(z, 0.0) + np.log1p(e)
-    p = np.where(z >= 0.0, 1.0, e) / one_plus_e
+    positive = z >= 0.0
+    # y log(1 + e^-z) + (1 - y) log(1 + e^z) = log(1 + e) + (y if z < 0 else 1 - y) |z|
+    terms = np.log1p(e) + np.where(positive, 1.0 - y, y) * np.abs(z)
+    p = np.where(positive, 1.0, e) / one_plus_e
     omega = e / (one_plus_e * one_plus_e)
     penalised = mask * theta
     n = Xa.shape[0]
-    value = float((softplus @ np.ones(n) - y @ z) / n + 0.5 * alpha * (penalised @ theta))
+    value = float(np.mean(terms) + 0.5 * alpha * (penalised @ theta))
     gradient = Xa.T @ (p - y) / n + alpha * penalised
     return value, gradient, omega
 
