@@ -168,10 +168,15 @@ def test_conv2d_backward_against_finite_differences(stride, padding, kernel):
                    gb, b)
 
 
-def dilate(g, s):
-    """Insert s - 1 zeros between the entries of g (the last two axes)."""
-    out = np.zeros((*g.shape[:-2], s[0] * (g.shape[-2] - 1) + 1, s[1] * (g.shape[-1] - 1) + 1))
+def dilate(g, s, grid):
+    """g placed at (s_h a, s_w b) of a zero array of spatial shape ``grid`` (the last two axes).
+
+    ``grid`` is the stride-1 output grid (H~ - kh + 1, W~ - kw + 1), so the result ends with
+    (H~ - kh) mod s_h zero rows after the last row of g, as the chapter's theorem states.
+    """
+    out = np.zeros((*g.shape[:-2], *grid))
     out[..., :: s[0], :: s[1]] = g
+    assert out[..., :: s[0], :: s[1]].shape == g.shape  # g fills exactly the sampled positions
     return out
 
 
@@ -186,16 +191,38 @@ def test_backward_formulas_as_scipy_convolutions(stride, padding):
     gx, gw, gb = conv2d_backward(g, x, w, stride=stride, padding=padding)
     p = padding
     xp = np.pad(x, ((0, 0), (0, 0), (p[0],) * 2, (p[1],) * 2))
-    gd = dilate(g, stride)
+    gd = dilate(g, stride, (xp.shape[2] - 3 + 1, xp.shape[3] - 2 + 1))
     gxp = np.zeros_like(xp)
     for n, c in itertools.product(range(2), range(2)):
         full = sum(scipy.signal.convolve2d(gd[n, o], w[o, c], mode="full") for o in range(3))
-        gxp[n, c, : full.shape[0], : full.shape[1]] = full  # rows no window reached stay 0
+        assert full.shape == xp.shape[2:]  # the trailing zeros make the full size exact
+        gxp[n, c] = full
     assert_allclose(gx, gxp[:, :, p[0] : p[0] + 7, p[1] : p[1] + 8], rtol=1e-12, atol=1e-12)
     for o, c in itertools.product(range(3), range(2)):
         corr = sum(scipy.signal.correlate2d(xp[n, c], gd[n, o], mode="valid") for n in range(2))
-        assert_allclose(gw[o, c], corr[:3, :2], rtol=1e-12, atol=1e-12)
+        assert corr.shape == (3, 2)
+        assert_allclose(gw[o, c], corr, rtol=1e-12, atol=1e-12)
     assert_allclose(gb, g.sum(axis=(0, 2, 3)), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("size", "kernel", "stride", "padding"),
+                         [(8, 3, 2, 0), (8, 3, 3, 0), (9, 2, 4, 1), (7, (3, 2), (2, 3), 0)])
+def test_pixels_that_no_window_reaches_get_zero_gradient(size, kernel, stride, padding):
+    x, w, _ = random_problem(11, 2, 2, 3, size, size, *np.broadcast_to(kernel, 2))
+    g = np.random.default_rng(12).standard_normal(conv2d(x, w, stride=stride,
+                                                         padding=padding).shape)
+    gx, _, _ = conv2d_backward(g, x, w, stride=stride, padding=padding)
+    # which pixels some window reaches, by brute force over the loop definition's windows
+    (kh, kw), (sh, sw), p = (np.broadcast_to(v, 2) for v in (kernel, stride, padding))
+    reached = np.zeros((size + 2 * p[0], size + 2 * p[1]), dtype=bool)
+    for a, b in itertools.product(range(g.shape[2]), range(g.shape[3])):
+        reached[a * sh : a * sh + kh, b * sw : b * sw + kw] = True
+    reached = reached[p[0] : p[0] + size, p[1] : p[1] + size]
+    assert not reached.all()  # the case has uncovered real pixels
+    assert np.all(gx[:, :, ~reached] == 0)
+    assert np.all(gx[:, :, reached] != 0)
+    check_gradient(lambda z: np.sum(g * conv2d_naive(z, w, stride=stride, padding=padding)),
+                   gx, x)
 
 
 # ------------------------------------------------------------------ properties
@@ -248,3 +275,25 @@ def test_conv2d_against_pytorch(stride, padding):
     gx, gw, gb = conv2d_backward(g, x, w, stride=stride, padding=padding)
     for ours, theirs in [(gx, tx), (gw, tw), (gb, tb)]:
         assert_allclose(ours, theirs.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("kernel", "stride", "padding"), [(3, 1, 1), ((3, 2), (2, 3), (1, 0)),
+                                                          (5, 2, 2)])
+def test_conv2d_layer_against_pytorch(kernel, stride, padding):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    from mathbehindml.nn import Conv2D
+
+    layer = Conv2D(3, 4, kernel, stride=stride, padding=padding, random_state=0)
+    layer.params["b"][...] = np.random.default_rng(13).standard_normal(4)
+    x = np.random.default_rng(14).standard_normal((2, 3, 11, 9))
+    y = layer.forward(x)
+    g = np.random.default_rng(15).standard_normal(y.shape)
+    gx = layer.backward(g)
+    tx = torch.tensor(x, requires_grad=True)
+    tw, tb = (torch.tensor(layer.params[key], requires_grad=True) for key in ("W", "b"))
+    ty = torch.nn.functional.conv2d(tx, tw, tb, stride=stride, padding=padding)
+    ty.backward(torch.tensor(g))
+    assert_allclose(y, ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    assert_allclose(gx, tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+    assert_allclose(layer.grads["W"], tw.grad.numpy(), rtol=1e-12, atol=1e-12)
+    assert_allclose(layer.grads["b"], tb.grad.numpy(), rtol=1e-12, atol=1e-12)

@@ -156,3 +156,37 @@ def test_pooling_against_pytorch(kernel, stride):
     ty.backward(torch.tensor(g))
     assert_allclose(max_pool2d(x, kernel, stride), ty.detach().numpy())
     assert_allclose(max_pool2d_backward(g, x, kernel, stride), tx.grad.numpy())
+
+
+@pytest.mark.parametrize(("shape", "kernel", "stride"), [((8, 8), 3, 2), ((7, 9), 2, 3),
+                                                        ((9, 7), (3, 2), (2, 2))])
+def test_overlapping_and_uncovered_pooling_backward(shape, kernel, stride):
+    # windows that overlap (stride < kernel) or leave the last rows/columns uncovered
+    rng = np.random.default_rng(21)
+    x = rng.permutation(2 * 2 * shape[0] * shape[1]).reshape(2, 2, *shape) / 10.0
+    k, s = as_pair(kernel), as_pair(stride)
+    g = rng.standard_normal(max_pool2d(x, kernel, stride).shape)
+    g_max = max_pool2d_backward(g, x, kernel, stride)
+    g_avg = avg_pool2d_backward(g, x.shape, kernel, stride)
+    assert_allclose(g_max, max_backward_naive(g, x, k, s), rtol=1e-15, atol=1e-15)
+    assert_allclose(g_avg, avg_backward_naive(g, x.shape, k, s), rtol=1e-13, atol=1e-14)
+    check_gradient(lambda z: np.sum(g * max_pool2d(z, kernel, stride)), g_max, x, eps=1e-3)
+    check_gradient(lambda z: np.sum(g * avg_pool2d(z, kernel, stride)), g_avg, x, eps=1e-3)
+    reached = np.zeros(shape, dtype=bool)
+    for _, _, top, left in windows(x.shape, k, s):
+        reached[top : top + k[0], left : left + k[1]] = True
+    assert not reached.all() or s[0] < k[0]  # each case overlaps or leaves pixels uncovered
+    assert np.all(g_max[:, :, ~reached] == 0) and np.all(g_avg[:, :, ~reached] == 0)
+
+
+@pytest.mark.parametrize(("kernel", "stride"), [(2, None), (3, 1), ((2, 3), (1, 2)), (3, 2)])
+def test_avg_pooling_against_pytorch(kernel, stride):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    x = np.random.default_rng(22).standard_normal((2, 3, 7, 8))
+    tx = torch.tensor(x, requires_grad=True)
+    ty = torch.nn.functional.avg_pool2d(tx, kernel, stride)
+    g = np.random.default_rng(23).standard_normal(tuple(ty.shape))
+    ty.backward(torch.tensor(g))
+    assert_allclose(avg_pool2d(x, kernel, stride), ty.detach().numpy(), rtol=1e-13, atol=1e-14)
+    assert_allclose(avg_pool2d_backward(g, x.shape, kernel, stride), tx.grad.numpy(),
+                    rtol=1e-13, atol=1e-14)

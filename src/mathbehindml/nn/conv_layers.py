@@ -136,7 +136,11 @@ class Conv2D(Layer):
 
 
 class _Pool2D(Layer):
-    """Shared constructor and input check of the pooling layers."""
+    """Shared constructor, input check and geometry of the pooling layers.
+
+    Subclasses implement ``_pool(x, geometry) -> (out, cache)`` and
+    ``_unpool(grad_out, cache, x_shape, geometry) -> grad_x``.
+    """
 
     def __init__(self, kernel_size: int | tuple[int, int],
                  stride: int | tuple[int, int] | None = None) -> None:
@@ -149,6 +153,22 @@ class _Pool2D(Layer):
         x = check_images(x, "x")
         check_window_fits(x.shape[2:], self.kernel_size, (0, 0), what="pooling window")
         return x
+
+    def _forward(self, x: Array) -> tuple[Array, Any]:
+        geometry = _pool_geometry(x.shape, self.kernel_size, self.stride)
+        out, cache = self._pool(x, geometry)
+        return out, (cache, x.shape, geometry)
+
+    def _backward(self, grad_out: Array, cache: Any) -> Array:
+        inner, shape, geometry = cache
+        return self._unpool(grad_out, inner, shape, geometry)
+
+    def _pool(self, x: Array, geometry: Any) -> tuple[Array, Any]:
+        raise NotImplementedError
+
+    def _unpool(self, grad_out: Array, cache: Any, shape: tuple[int, ...], geometry: Any
+                ) -> Array:
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.kernel_size}, stride={self.stride})"
@@ -187,13 +207,11 @@ class MaxPool2D(_Pool2D):
              [1., 0.]]]])
     """
 
-    def _forward(self, x: Array) -> tuple[Array, Any]:
-        geometry = _pool_geometry(x.shape, self.kernel_size, self.stride)
-        out, arg = _max_pool(x, geometry)
-        return out, (arg, x.shape, geometry)
+    def _pool(self, x: Array, geometry: Any) -> tuple[Array, Any]:
+        return _max_pool(x, geometry)  # the maxima, and the positions of the first maxima
 
-    def _backward(self, grad_out: Array, cache: Any) -> Array:
-        arg, shape, geometry = cache
+    def _unpool(self, grad_out: Array, arg: Any, shape: tuple[int, ...], geometry: Any
+                ) -> Array:
         return _max_pool_backward(grad_out, arg, shape, geometry)
 
 
@@ -228,12 +246,11 @@ class AvgPool2D(_Pool2D):
              [1., 1.]]]])
     """
 
-    def _forward(self, x: Array) -> tuple[Array, Any]:
-        geometry = _pool_geometry(x.shape, self.kernel_size, self.stride)
-        return _avg_pool(x, geometry), (x.shape, geometry)
+    def _pool(self, x: Array, geometry: Any) -> tuple[Array, Any]:
+        return _avg_pool(x, geometry), None  # linear: the backward pass needs no cache
 
-    def _backward(self, grad_out: Array, cache: Any) -> Array:
-        shape, geometry = cache
+    def _unpool(self, grad_out: Array, cache: Any, shape: tuple[int, ...], geometry: Any
+                ) -> Array:
         return _avg_pool_backward(grad_out, shape, geometry)
 
 
