@@ -21,7 +21,7 @@ from mathbehindml.nn import (
     Tanh,
     train,
 )
-from mathbehindml.optim import SGD, Adam
+from mathbehindml.optim import SGD, Adam, Momentum
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])
@@ -199,7 +199,9 @@ def test_non_finite_logits_are_reported_as_divergence():
               epochs=1, batch_size=4)
 
 
-def test_train_equals_the_loop_of_public_checked_calls(digits):
+@pytest.mark.parametrize("make_optimizer", [lambda: SGD(0.1), lambda: Momentum(0.05),
+                                            lambda: Adam(0.01)])
+def test_train_equals_the_loop_of_public_checked_calls(digits, make_optimizer):
     # train validates once and then runs the layers unchecked; the oracle is the plain
     # loop of the documented public calls, with the same batches
     from mathbehindml.optim import minibatches
@@ -207,9 +209,9 @@ def test_train_equals_the_loop_of_public_checked_calls(digits):
     X_tr, _, y_tr, _ = digits
     model, reference = (Sequential(Dense(64, 16, random_state=0), ReLU(),
                                    Dense(16, 10, random_state=1)) for _ in range(2))
-    train(model, X_tr, y_tr, loss=SoftmaxCrossEntropy(), optimizer=SGD(0.1), epochs=2,
+    train(model, X_tr, y_tr, loss=SoftmaxCrossEntropy(), optimizer=make_optimizer(), epochs=2,
           batch_size=32, random_state=5)
-    loss, opt, rng = SoftmaxCrossEntropy(), SGD(0.1), np.random.default_rng(5)
+    loss, opt, rng = SoftmaxCrossEntropy(), make_optimizer(), np.random.default_rng(5)
     for _ in range(2):
         for idx in minibatches(len(y_tr), 32, random_state=rng):
             loss.forward(reference.forward(X_tr[idx]), y_tr[idx])

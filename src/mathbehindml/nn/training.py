@@ -18,6 +18,7 @@ from mathbehindml._validation import (
 )
 from mathbehindml.nn.base import Array, check_protocol
 from mathbehindml.optim import minibatches
+from mathbehindml.optim.optimizers import Optimizer
 
 __all__ = ["History", "train"]
 
@@ -97,6 +98,11 @@ class _Batches:
                      and callable(getattr(model, "_backward_unchecked", None))
                      and callable(getattr(loss, "_forward_unchecked", None)))
         self.checked = True
+        # after the first, checked step, a package optimizer's own update rule is applied
+        # directly (the keys, shapes and dtypes of the parameters cannot change in between)
+        plain = isinstance(optimizer, Optimizer) and type(optimizer).step is Optimizer.step
+        self.update = optimizer._update if (self.fast and plain) else None
+        self.params: dict[str, Array] = {}
 
     def diverged(self, epoch: int) -> ValueError:
         return ValueError(
@@ -129,6 +135,15 @@ class _Batches:
             self.checked = not self.fast
         else:
             self.model._backward_unchecked(self.loss.backward())
+
+    def step(self) -> None:
+        """One ``optimizer.step(model.params, model.grads)``, checked the first time."""
+        if self.update is None or not self.params:
+            self.optimizer.step(self.model.params, self.model.grads)
+            self.params = self.model.params if self.update is not None else {}
+            return
+        for key, grad in self.model.grads.items():
+            self.update(key, self.params[key], grad)
 
 
 def _predict_scores(model: Any, X: Array) -> Array:
@@ -236,7 +251,7 @@ def train(
             total += value * idx.shape[0]
             correct += int(np.count_nonzero(logits.argmax(axis=1) == labels[idx]))
             batch.backward()  # backpropagation: fills model.grads
-            optimizer.step(model.params, model.grads)
+            batch.step()  # optimizer.step(model.params, model.grads)
         history.train_loss.append(total / n)
         history.train_accuracy.append(correct / n)
         line = (f"epoch {epoch:>{width}}/{epochs}: loss {history.train_loss[-1]:.4f}, "
