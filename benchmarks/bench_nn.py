@@ -13,9 +13,9 @@ implementations, each measured in a process of its own (``harness.main``):
   weights as the package from the same start and the same batches;
 * ``scikit-learn partial_fit``: ``MLPClassifier.partial_fit``, one epoch of its own SGD
   loop (same architecture, loss, batch size and learning rate, ``alpha=0``);
-* ``PyTorch ...``: the same loop with ``torch.nn`` in float64 and float32, with one
-  thread (``torch.set_num_threads(1)``) and with PyTorch's default number of threads;
-  skipped when PyTorch is not installed.
+* ``PyTorch ...``: the same loop with ``torch.nn``, from the package's initial weights,
+  in float64 and float32, with one thread (``torch.set_num_threads(1)``) and with
+  PyTorch's default number of threads; skipped when PyTorch is not installed.
 
 Before it is timed, every implementation trains its network for ``EPOCHS_FOR_ACCURACY``
 epochs (in the setup, not timed) and prints its test accuracy beside its time, so the
@@ -159,6 +159,11 @@ def setup_torch(dtype_name: str, threads: int | None) -> Callable[[], Prepared]:
         torch.manual_seed(SEED)
         net = torch.nn.Sequential(torch.nn.Linear(64, HIDDEN), torch.nn.ReLU(),
                                   torch.nn.Linear(HIDDEN, K)).to(dtype)
+        start = package_model().params  # the same (He) initial weights as the package
+        with torch.no_grad():
+            for lin, key in ((net[0], "0"), (net[2], "2")):
+                lin.weight.copy_(torch.from_numpy(start[f"{key}.W"].T.copy()))
+                lin.bias.copy_(torch.from_numpy(start[f"{key}.b"]))
         opt = torch.optim.SGD(net.parameters(), lr=LR)
         loss_fn = torch.nn.CrossEntropyLoss()
         Xt, yt = torch.from_numpy(X_train).to(dtype), torch.from_numpy(y_train)
