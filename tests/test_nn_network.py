@@ -216,3 +216,43 @@ def test_loss_backward_before_forward_raises():
     with pytest.raises(ValueError, match=r"backward was called before forward; call "
                                          r"forward\(logits, y\) first"):
         SoftmaxCrossEntropy().backward()
+
+
+# ------------------------------------------------------------------ optional PyTorch oracle
+
+
+@pytest.mark.parametrize(("act", "torch_name"), [(ReLU, "ReLU"), (Tanh, "Tanh"),
+                                                 (Sigmoid, "Sigmoid")])
+def test_network_and_loss_against_pytorch_float64(act, torch_name):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed; NumPy oracles suffice")
+    rng = np.random.default_rng(11)
+    X, y = rng.standard_normal((7, 5)), rng.integers(0, 4, size=7)
+    model = mlp(5, 6, 3, 4, act=act, seed=3)
+    for key, p in model.params.items():
+        if key.endswith(".b"):
+            p[...] = rng.standard_normal(p.shape)
+    layers, dense = [], [layer for layer in model if isinstance(layer, Dense)]
+    for i, layer in enumerate(dense):
+        lin = torch.nn.Linear(layer.in_features, layer.out_features).double()
+        with torch.no_grad():  # torch stores W as (out, in): ours transposed
+            lin.weight.copy_(torch.from_numpy(layer.params["W"].T.copy()))
+            lin.bias.copy_(torch.from_numpy(layer.params["b"]))
+        layers.append(lin)
+        if i < len(dense) - 1:
+            layers.append(getattr(torch.nn, torch_name)())
+    net = torch.nn.Sequential(*layers)
+    xt = torch.tensor(X, requires_grad=True)
+    logits_t = net(xt)
+    loss_t = torch.nn.functional.cross_entropy(logits_t, torch.from_numpy(y))
+    loss_t.backward()
+
+    loss = SoftmaxCrossEntropy()
+    logits = model.forward(X)
+    value = loss.forward(logits, y)
+    grad_x = model.backward(loss.backward())
+    assert_allclose(logits, logits_t.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert abs(value - loss_t.item()) < 1e-13
+    assert_allclose(grad_x, xt.grad.numpy(), rtol=1e-10, atol=1e-15)
+    for lin, layer in zip(layers[::2], dense, strict=True):
+        assert_allclose(layer.grads["W"], lin.weight.grad.numpy().T, rtol=1e-10, atol=1e-15)
+        assert_allclose(layer.grads["b"], lin.bias.grad.numpy(), rtol=1e-10, atol=1e-15)

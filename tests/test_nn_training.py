@@ -21,7 +21,7 @@ from mathbehindml.nn import (
     Tanh,
     train,
 )
-from mathbehindml.optim import SGD, Adam
+from mathbehindml.optim import SGD, Adam, Momentum
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])
@@ -197,3 +197,65 @@ def test_non_finite_logits_are_reported_as_divergence():
                                             r"is not finite. Lower the optimizer's learning rate"):
         train(model, XOR_X + 1, XOR_Y, loss=SoftmaxCrossEntropy(), optimizer=SGD(0.1),
               epochs=1, batch_size=4)
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: SGD(0.1), lambda: Momentum(0.05),
+                                            lambda: Adam(0.01)])
+def test_train_equals_the_loop_of_public_checked_calls(digits, make_optimizer):
+    # train validates once and then runs the layers unchecked; the oracle is the plain
+    # loop of the documented public calls, with the same batches
+    from mathbehindml.optim import minibatches
+
+    X_tr, _, y_tr, _ = digits
+    model, reference = (Sequential(Dense(64, 16, random_state=0), ReLU(),
+                                   Dense(16, 10, random_state=1)) for _ in range(2))
+    train(model, X_tr, y_tr, loss=SoftmaxCrossEntropy(), optimizer=make_optimizer(), epochs=2,
+          batch_size=32, random_state=5)
+    loss, opt, rng = SoftmaxCrossEntropy(), make_optimizer(), np.random.default_rng(5)
+    for _ in range(2):
+        for idx in minibatches(len(y_tr), 32, random_state=rng):
+            loss.forward(reference.forward(X_tr[idx]), y_tr[idx])
+            reference.backward(loss.backward())
+            opt.step(reference.params, reference.grads)
+    for key, p in model.params.items():
+        assert_array_equal(p, reference.params[key])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_bad_label_in_any_batch_is_reported_before_training(seed):
+    model = small_mlp()
+    before = {key: p.copy() for key, p in model.params.items()}
+    y = np.array([0, 1, 1, 0, 0, 1, 1, 2])  # class 2 does not exist: the model has 2 outputs
+    X = np.vstack([XOR_X, XOR_X])
+    with pytest.raises(ValueError, match=r"y must hold class indices 0..1"):
+        train(model, X, y, loss=SoftmaxCrossEntropy(), optimizer=SGD(0.1), epochs=1,
+              batch_size=1, random_state=seed)
+    for key, p in model.params.items():  # checked on the first batch, before any step
+        assert_array_equal(p, before[key])
+
+
+def test_one_epoch_matches_pytorch_float64(digits):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed; NumPy oracles suffice")
+    from mathbehindml.optim import minibatches
+
+    X_tr, _, y_tr, _ = digits
+    model = Sequential(Dense(64, 32, random_state=0), ReLU(), Dense(32, 10, random_state=1))
+    lin1, lin2 = (torch.nn.Linear(a, b).double() for a, b in ((64, 32), (32, 10)))
+    with torch.no_grad():
+        for lin, key in ((lin1, "0"), (lin2, "2")):
+            lin.weight.copy_(torch.from_numpy(model.params[f"{key}.W"].T.copy()))
+            lin.bias.copy_(torch.from_numpy(model.params[f"{key}.b"]))
+    net = torch.nn.Sequential(lin1, torch.nn.ReLU(), lin2)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    Xt, yt = torch.from_numpy(X_tr), torch.from_numpy(y_tr)
+    for idx in minibatches(len(y_tr), 32, random_state=np.random.default_rng(3)):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(Xt[idx]), yt[idx]).backward()
+        opt.step()
+    train(model, X_tr, y_tr, loss=SoftmaxCrossEntropy(), optimizer=SGD(0.1), epochs=1,
+          batch_size=32, random_state=3)
+    for lin, key in ((lin1, "0"), (lin2, "2")):
+        assert_allclose(model.params[f"{key}.W"], lin.weight.detach().numpy().T, rtol=1e-9,
+                        atol=1e-12)
+        assert_allclose(model.params[f"{key}.b"], lin.bias.detach().numpy(), rtol=1e-9,
+                        atol=1e-12)

@@ -184,6 +184,22 @@ class Layer:
             )
         return self._backward(g, self._cache)
 
+    def _forward_unchecked(self, x: Array) -> Array:
+        """``forward(x, training=True)`` without validating ``x``.
+
+        For the inner loop of :func:`~mathbehindml.nn.training.train`, which
+        validates its data once and has already passed a batch of the same
+        kind through the checked :meth:`forward`; ``x`` must be a finite float64
+        array that this layer accepts.
+        """
+        out, cache = self._forward(x)
+        self._cache, self._out_shape = cache, out.shape
+        return out
+
+    def _backward_unchecked(self, grad_out: Array) -> Array:
+        """:meth:`backward` without validating ``grad_out`` (see :meth:`_forward_unchecked`)."""
+        return self._backward(grad_out, self._cache)
+
     def _check_input(self, x: ArrayLike) -> Array:
         """``x`` as a finite, non-empty float64 array (any shape)."""
         arr = check_finite(as_float_array(x, "x"), "x")

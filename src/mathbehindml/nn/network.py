@@ -22,7 +22,6 @@ from mathbehindml._validation import (
     check_class_indices,
     check_consistent_length,
 )
-from mathbehindml.functions import log_softmax
 from mathbehindml.nn.base import Array, check_protocol
 
 __all__ = ["Sequential", "SoftmaxCrossEntropy"]
@@ -168,6 +167,22 @@ class Sequential:
                 raise _in_layer(err, i, layer) from err
         return np.asarray(grad)
 
+    def _forward_unchecked(self, x: Array) -> Array:
+        """:meth:`forward` in training mode without the layers' input checks (for ``train``)."""
+        for layer in self.layers:
+            fast = getattr(layer, "_forward_unchecked", None)
+            x = fast(x) if fast is not None else np.asarray(layer.forward(x, training=True))
+        return x
+
+    def _backward_unchecked(self, grad_out: Array) -> Array:
+        """:meth:`backward` without the layers' checks of ``grad_out`` (for ``train``)."""
+        grad = grad_out
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            fast = getattr(layer, "_backward_unchecked", None)
+            grad = fast(grad) if fast is not None else np.asarray(layer.backward(grad))
+        return grad
+
     @property
     def params(self) -> dict[str, Array]:
         """Every layer's parameters, keyed ``"<layer index>.<name>"`` (the layers' own arrays).
@@ -224,7 +239,8 @@ class SoftmaxCrossEntropy:
     .. math:: \ell = -\frac1n \sum_{i=1}^n \log p_{i, y_i}, \qquad
               \mathbf{P} = \operatorname{softmax}(\mathbf{Z}) \text{ row by row},
 
-    computed with the stable :func:`~mathbehindml.functions.log_softmax`, and
+    computed stably from the shifted logits :math:`\mathbf{Z} - \max` (as
+    :func:`~mathbehindml.functions.log_softmax` does), and
     ``backward`` returns :math:`\partial \ell / \partial \mathbf{Z} = (\mathbf{P}
     - \mathbf{Y})/n`, where :math:`\mathbf{Y}` holds the one-hot rows of the
     labels. This is the only place where the batch size divides a gradient.
@@ -279,7 +295,12 @@ class SoftmaxCrossEntropy:
         Z = check_2d(logits, "logits")
         labels = check_class_indices(y, "y", n_classes=Z.shape[1])
         check_consistent_length(logits=Z, y=labels)
-        log_p = log_softmax(Z, axis=1)
+        return self._forward_unchecked(Z, labels)
+
+    def _forward_unchecked(self, Z: Array, labels: NDArray[np.intp]) -> float:
+        """:meth:`forward` for finite 2-D logits and valid labels, unchecked (for ``train``)."""
+        shifted = Z - Z.max(axis=1, keepdims=True)  # log_softmax, as in mathbehindml.functions
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         self._probs, self._labels = np.exp(log_p), labels
         return float(-np.mean(log_p[np.arange(Z.shape[0]), labels]))
 

@@ -18,6 +18,7 @@ from mathbehindml._validation import (
 )
 from mathbehindml.nn.base import Array, check_protocol
 from mathbehindml.optim import minibatches
+from mathbehindml.optim.optimizers import Optimizer
 
 __all__ = ["History", "train"]
 
@@ -77,6 +78,72 @@ def _check_train_args(model: Any, loss: Any, optimizer: Any, validation: Any
     y_val = check_class_indices(validation[1], "y_val")
     check_consistent_length(X_val=X_val, y_val=y_val)
     return X_val, y_val
+
+
+class _Batches:
+    """The forward pass, loss and backward pass of one mini-batch, for :func:`train`.
+
+    ``train`` validates its data once. The first batch then goes through the
+    public, checked ``forward``/``backward`` of the model and the loss, which
+    check that every layer accepts what the one before it produces; later
+    batches have the same kind of input, so when the model and the loss offer
+    unchecked variants (the package's layers, ``Sequential`` and
+    ``SoftmaxCrossEntropy`` do), those are used and only the finiteness of the
+    logits is checked, once per batch, to report divergence.
+    """
+
+    def __init__(self, model: Any, loss: Any, optimizer: Any, labels: NDArray[np.intp]) -> None:
+        self.model, self.loss, self.optimizer, self.labels = model, loss, optimizer, labels
+        self.fast = (callable(getattr(model, "_forward_unchecked", None))
+                     and callable(getattr(model, "_backward_unchecked", None))
+                     and callable(getattr(loss, "_forward_unchecked", None)))
+        self.checked = True
+        # after the first, checked step, a package optimizer's own update rule is applied
+        # directly (the keys, shapes and dtypes of the parameters cannot change in between)
+        plain = isinstance(optimizer, Optimizer) and type(optimizer).step is Optimizer.step
+        self.update = optimizer._update if (self.fast and plain) else None
+        self.params: dict[str, Array] = {}
+
+    def diverged(self, epoch: int) -> ValueError:
+        return ValueError(
+            f"training diverged in epoch {epoch}: the model's output is not finite. "
+            f"Lower the optimizer's learning rate (got {self.optimizer!r}) or rescale X."
+        )
+
+    def forward(self, X: Array, y: NDArray[np.intp], epoch: int) -> tuple[Array, float]:
+        """The logits of the batch and its mean loss."""
+        if not self.checked:
+            logits = self.model._forward_unchecked(X)
+            if not np.isfinite(logits).all():
+                raise self.diverged(epoch)
+            return logits, self.loss._forward_unchecked(logits, y)
+        logits = np.asarray(self.model.forward(X, training=True))
+        try:
+            value = float(self.loss.forward(logits, y))
+        except ValueError as err:
+            if np.all(np.isfinite(logits)):
+                raise
+            raise self.diverged(epoch) from err
+        if self.fast:  # the later batches' labels are not checked by the loss: check them all now
+            check_class_indices(self.labels, "y", n_classes=logits.shape[1])
+        return logits, value
+
+    def backward(self) -> None:
+        """Back-propagate the loss of the last batch; fills the model's ``grads``."""
+        if self.checked:
+            self.model.backward(self.loss.backward())
+            self.checked = not self.fast
+        else:
+            self.model._backward_unchecked(self.loss.backward())
+
+    def step(self) -> None:
+        """One ``optimizer.step(model.params, model.grads)``, checked the first time."""
+        if self.update is None or not self.params:
+            self.optimizer.step(self.model.params, self.model.grads)
+            self.params = self.model.params if self.update is not None else {}
+            return
+        for key, grad in self.model.grads.items():
+            self.update(key, self.params[key], grad)
 
 
 def _predict_scores(model: Any, X: Array) -> Array:
@@ -175,23 +242,16 @@ def train(
     rng = check_random_state(random_state)
 
     history = History()
+    batch = _Batches(model, loss, optimizer, labels)
     width = len(str(epochs))
     for epoch in range(1, epochs + 1):
         total, correct = 0.0, 0
         for idx in minibatches(n, batch_size, random_state=rng):
-            logits = np.asarray(model.forward(X[idx], training=True))
-            try:
-                total += loss.forward(logits, labels[idx]) * idx.shape[0]
-            except ValueError as err:
-                if np.all(np.isfinite(logits)):
-                    raise
-                raise ValueError(
-                    f"training diverged in epoch {epoch}: the model's output is not finite. "
-                    f"Lower the optimizer's learning rate (got {optimizer!r}) or rescale X."
-                ) from err
-            correct += int(np.sum(np.argmax(logits, axis=1) == labels[idx]))
-            model.backward(loss.backward())
-            optimizer.step(model.params, model.grads)
+            logits, value = batch.forward(X[idx], labels[idx], epoch)  # forward pass, loss
+            total += value * idx.shape[0]
+            correct += int(np.count_nonzero(logits.argmax(axis=1) == labels[idx]))
+            batch.backward()  # backpropagation: fills model.grads
+            batch.step()  # optimizer.step(model.params, model.grads)
         history.train_loss.append(total / n)
         history.train_accuracy.append(correct / n)
         line = (f"epoch {epoch:>{width}}/{epochs}: loss {history.train_loss[-1]:.4f}, "
