@@ -42,6 +42,7 @@ extensions = [
     "sphinxext.package_cache",
     "sphinxext.notebook_download",
     "sphinxext.results_snapshot",
+    "sphinxext.book_pdf",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", ".DS_Store"]
