@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TIMEOUT_MS = 300_000  # typesetting the whole book on a busy 2-core machine takes a while
+TIMEOUT_MS = 1_800_000  # typesetting the whole book on one page takes many minutes on a busy 2-core machine
 
 #: run in the page before printing: open every drop-down (solutions, hidden code)
 OPEN_DROPDOWNS = """() => {
