@@ -41,7 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TIMEOUT_MS = 1_800_000  # typesetting the whole book on one page takes many minutes on a busy 2-core machine
+#: typesetting the whole book on one page took about 14 minutes on a busy 2-core machine
+TIMEOUT_MS = 1_800_000
 
 #: run in the page before printing: open every drop-down (solutions, hidden code)
 OPEN_DROPDOWNS = """() => {
