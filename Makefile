@@ -5,6 +5,8 @@
 #   make lock      recompile requirements.lock from pyproject.toml
 #   make bench     speed of the package against the reference libraries
 #   make clean     remove _build
+#   make pdf       the whole book as one PDF in _build/pdf/book.pdf (no LaTeX: Chromium)
+#   make results   copy the fresh record of computed results over book/_results.json
 # The first run creates .venv from requirements.lock and installs MathJax with npm.
 
 SHELL      := /bin/bash
@@ -21,7 +23,7 @@ NPM_STAMP  := node_modules/.installed
 .PHONY: help html html-clean test lint unit book-test livehtml lock bench clean venv assets
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# //'
+	@sed -n '2,11p' Makefile | sed 's/^# //'
 
 venv: $(VENV_STAMP)
 
@@ -69,3 +71,17 @@ bench: $(VENV_STAMP)
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# -- The whole book as one PDF, and the record of computed results ---------------------------
+# `make pdf` builds the single-page HTML (sharing the execution cache of `make html`), prints
+# it with headless Chromium, then rewrites the HTML pages (-a, nothing is re-read or
+# executed) so that their download menus link to _build/html/book.pdf.
+.PHONY: pdf results
+
+pdf: $(VENV_STAMP) $(NPM_STAMP)
+	$(BIN)/python scripts/build_pdf.py --sphinx-opts="$(SPHINXOPTS)"
+	$(SPHINXBUILD) -a
+
+results: html
+	cp $(BUILDDIR)/results.json book/_results.json
+	@echo "book/_results.json updated from this build; review it with git diff, then commit it"

@@ -41,6 +41,8 @@ extensions = [
     "sphinxext.kernel_setup",
     "sphinxext.package_cache",
     "sphinxext.notebook_download",
+    "sphinxext.results_snapshot",
+    "sphinxext.book_pdf",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", ".DS_Store"]
@@ -101,7 +103,7 @@ numpydoc_validation_exclude = {r"\.n_samples$", r"\.n_features$", r"\.BOOK_COLOR
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["book/_static"]
-html_css_files = ["book.css"]
+html_css_files = ["book.css", "figures.css"]
 html_last_updated_fmt = None  # no timestamps: two clean builds give identical pages
 html_copy_source = True
 html_show_sourcelink = False
