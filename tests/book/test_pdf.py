@@ -1,6 +1,7 @@
 """`make pdf` prints the whole book to one PDF with typeset math (scripts/build_pdf.py).
 
-Slow: it builds the single-page HTML (from the execution cache of `make html`) and prints
+Slow, so marked ``pdf``: run by ``make pdf-test``, not by ``make test``. It builds the
+single-page HTML (from the execution cache of `make html`) and prints
 it with headless Chromium. The text of the PDF is read back with poppler's pdftotext.
 """
 
@@ -36,7 +37,7 @@ def pdf_text(site) -> tuple[int, str]:
     return pages, text
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
 def test_pdf_has_the_whole_book(pdf_text):
     pages, text = pdf_text
     assert pages > MIN_PAGES, f"only {pages} pages"
@@ -54,13 +55,13 @@ def test_pdf_has_the_whole_book(pdf_text):
 RAW_TEX = re.compile(r"\$\$|\$[^$\n]{0,80}(?<!\\)\\(frac|mathbf|boldsymbol|nabla|tilde|begin)\b")
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
 def test_pdf_math_is_typeset(pdf_text):
     _, text = pdf_text
     raw = [m.group(0) for m in RAW_TEX.finditer(text)]
     assert not raw, f"raw TeX in the PDF, MathJax did not typeset it: {raw[:5]}"
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
 def test_pdf_is_linked_from_the_site(pdf_text, site):
     assert (site / "book.pdf").is_file()
