@@ -40,6 +40,7 @@ extensions = [
     "sphinxext.local_mathjax",
     "sphinxext.kernel_setup",
     "sphinxext.package_cache",
+    "sphinxext.parallel_execute",
     "sphinxext.notebook_download",
 ]
 
@@ -74,6 +75,7 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120  # seconds per cell
 nb_execution_in_temp = False
+nb_parallel_workers = 2  # sphinxext.parallel_execute: stale chapters executed two at a time
 nb_merge_streams = True
 nb_number_source_lines = False
 nb_mime_priority_overrides = [("html", "image/svg+xml", 5)]

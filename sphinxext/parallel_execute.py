@@ -1,0 +1,205 @@
+"""Execute the stale chapters in parallel into myst-nb's cache before Sphinx reads them.
+
+Sphinx reads documents one after another, and myst-nb (``nb_execution_mode =
+"cache"``) executes each stale notebook while its document is read, so a cold
+build waits for the chapters one by one. ``sphinx-build -j`` is no way out:
+sphinx-proof is not parallel-safe.
+
+This extension runs first, on ``env-before-read-docs``, with the list of
+documents Sphinx is about to read. For each of them that myst-nb treats as a
+notebook it
+
+1. reads the notebook with myst-nb's own reader and configuration (so the
+   notebook, hence its cache key, is exactly the one myst-nb will look up);
+2. looks it up in the jupyter-cache that cache mode uses (the folder that
+   ``sphinxext.package_cache`` keys by the package's source); a hit needs no work;
+3. executes the misses with nbclient, ``nb_parallel_workers`` at a time
+   (threads: each notebook runs in its own kernel process, the thread only
+   relays messages), in the notebook's folder, with myst-nb's timeout;
+4. stores each successful execution in that cache, with its execution time,
+   as myst-nb itself would.
+
+myst-nb then finds every chapter in the cache and executes nothing, and its
+execution report shows the times measured here. A notebook whose execution
+fails is not cached: myst-nb executes it again while reading it and fails the
+build with its usual message naming the chapter and the cell (the other
+chapters' results are kept in the cache).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from tempfile import TemporaryDirectory
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Job:
+    docname: str
+    path: Path
+    notebook: Any  # nbformat.NotebookNode, executed in place
+    read_fmt: dict | None
+    timeout: int | None
+    allow_errors: bool
+    in_temp: bool
+
+
+def _effective_config(nb_config: Any, notebook: Any) -> Any:
+    """myst-nb's configuration for one notebook, with its file-level overrides applied."""
+    from myst_nb.core.nb_to_tokens import nb_node_to_dict
+
+    if nb_config.metadata_key not in notebook.metadata:
+        return nb_config
+    overrides = nb_node_to_dict(notebook.metadata[nb_config.metadata_key])
+    overrides.pop("output_folder", None)
+    try:
+        return nb_config.copy(**overrides)
+    except Exception:  # myst-nb warns about it when it reads the document
+        return nb_config
+
+
+def _prepare(env: BuildEnvironment, docname: str) -> _Job | None:
+    """The execution job for ``docname``, or None when myst-nb would not execute it."""
+    from myst_nb.core.read import create_nb_reader
+
+    path = Path(env.doc2path(docname))
+    if not path.is_file():
+        return None
+    content = path.read_text(encoding="utf-8")
+    nb_config = env.mystnb_config
+    reader = create_nb_reader(str(path), env.myst_config, nb_config, content)
+    if reader is None:
+        return None
+    notebook = reader.read(content)
+    kernel = notebook.metadata.get("kernelspec", {}).get("name")
+    if kernel is not None and nb_config.kernel_rgx_aliases:
+        for pattern, alias in nb_config.kernel_rgx_aliases.items():
+            if re.fullmatch(pattern, kernel):
+                notebook.metadata["kernelspec"]["name"] = alias
+                break
+    nb_config = _effective_config(nb_config, notebook)
+    if nb_config.execution_mode != "cache":
+        return None
+    posix = PurePosixPath(path.as_posix())
+    if any(posix.match(p) for p in nb_config.execution_excludepatterns):
+        return None
+    return _Job(
+        docname=docname,
+        path=path,
+        notebook=notebook,
+        read_fmt=reader.read_fmt,
+        timeout=nb_config.execution_timeout,
+        allow_errors=nb_config.execution_allow_errors,
+        in_temp=nb_config.execution_in_temp,
+    )
+
+
+def _execute(job: _Job) -> Any:
+    """Execute ``job.notebook`` in place; return jupyter-cache's ExecutionResult."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    if job.in_temp:
+        with TemporaryDirectory() as cwd:
+            return single_nb_execution(
+                job.notebook, cwd=cwd, timeout=job.timeout,
+                allow_errors=job.allow_errors, meta_override=True,
+            )
+    return single_nb_execution(
+        job.notebook, cwd=str(job.path.parent), timeout=job.timeout,
+        allow_errors=job.allow_errors, meta_override=True,
+    )
+
+
+def _store(cache: Any, job: _Job, result: Any) -> None:
+    """Record a successful execution in the cache exactly as myst-nb's cache mode does."""
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.db import NbProjectRecord
+
+    if job.read_fmt is not None:
+        stage = cache.add_nb_to_project(str(job.path), read_data=job.read_fmt)
+    else:
+        stage = cache.add_nb_to_project(str(job.path))
+    NbProjectRecord.remove_tracebacks([stage.pk], cache.db)
+    cache.cache_notebook_bundle(
+        CacheBundleIn(job.notebook, stage.uri, data={"execution_seconds": result.time}),
+        check_validity=False,
+        overwrite=True,
+    )
+
+
+def stale_notebooks(env: BuildEnvironment, docnames: list[str]) -> list[_Job]:
+    """The jobs of ``docnames`` whose notebooks are not in the execution cache."""
+    from jupyter_cache import get_cache
+
+    jobs = [job for job in (_prepare(env, d) for d in sorted(docnames)) if job is not None]
+    if not jobs:
+        return []
+    cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    stale = []
+    for job in jobs:
+        try:
+            cache.match_cache_notebook(job.notebook)
+        except KeyError:
+            stale.append(job)
+    return stale
+
+
+def _pre_execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    workers = app.config.nb_parallel_workers
+    if workers < 2:
+        return
+    stale = stale_notebooks(env, docnames)
+    if len(stale) < 2:
+        return  # nothing to run side by side: myst-nb executes it while reading
+    from jupyter_cache import get_cache
+
+    cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    names = ", ".join(job.docname for job in stale)
+    logger.info("pre-executing %d notebooks, %d at a time: %s", len(stale), workers, names)
+    start = time.perf_counter()
+    failed = []
+    with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
+        futures = [(job, pool.submit(_execute, job)) for job in stale]
+        for job, future in futures:
+            result = future.result()
+            if result.err is not None:
+                failed.append(job.docname)
+                continue
+            # database writes stay in this thread, one at a time
+            _store(cache, job, result)
+            logger.info("pre-executed %s in %.2f seconds", job.docname, result.time)
+    logger.info(
+        "pre-execution of %d notebooks took %.2f seconds",
+        len(stale), time.perf_counter() - start,
+    )
+    if failed:
+        logger.info(
+            "pre-execution failed for %s; myst-nb executes it again to report the error",
+            ", ".join(failed),
+        )
+
+
+def _default_workers() -> int:
+    with suppress(AttributeError):
+        return min(2, len(os.sched_getaffinity(0)))
+    return min(2, os.cpu_count() or 1)
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.add_config_value("nb_parallel_workers", _default_workers(), "", types=frozenset({int}))
+    app.setup_extension("myst_nb")
+    # before any other handler: myst-nb reads (and would execute) from the next event on
+    app.connect("env-before-read-docs", _pre_execute, priority=100)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
