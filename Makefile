@@ -16,6 +16,10 @@ HTMLDIR    := $(BUILDDIR)/html
 SPHINXOPTS ?= -W -n --keep-going
 SPHINXBUILD = $(BIN)/sphinx-build -c . book $(HTMLDIR) $(SPHINXOPTS)
 VENV_STAMP := $(VENV)/.installed
+# Let Python cache bytecode even when the shell says not to: without it, Sphinx and every
+# notebook kernel compile NumPy, matplotlib, scikit-learn... from source on each build
+# (seconds per kernel, and most of a no-op rebuild).
+unexport PYTHONDONTWRITEBYTECODE
 NPM_STAMP  := node_modules/.installed
 
 .PHONY: help html html-clean test lint unit book-test livehtml lock bench clean venv assets

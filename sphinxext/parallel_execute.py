@@ -13,17 +13,20 @@ notebook it
    notebook, hence its cache key, is exactly the one myst-nb will look up);
 2. looks it up in the jupyter-cache that cache mode uses (the folder that
    ``sphinxext.package_cache`` keys by the package's source); a hit needs no work;
-3. executes the misses with nbclient, ``nb_parallel_workers`` at a time
-   (threads: each notebook runs in its own kernel process, the thread only
-   relays messages), in the notebook's folder, with myst-nb's timeout;
-4. stores each successful execution in that cache, with its execution time,
-   as myst-nb itself would.
+3. starts executing the misses with nbclient, ``nb_parallel_workers`` at a
+   time (threads: each notebook runs in its own kernel process, the thread only
+   relays messages), in the notebook's folder, with myst-nb's timeout, and
+   moves their documents to the end of the reading order, so that Sphinx reads
+   the other documents while the kernels run;
+4. on ``source-read`` of each such document, just before myst-nb parses it,
+   waits for its execution and stores the result in that cache, with its
+   execution time, as myst-nb itself would (one thread writes the database).
 
 myst-nb then finds every chapter in the cache and executes nothing, and its
 execution report shows the times measured here. A notebook whose execution
 fails is not cached: myst-nb executes it again while reading it and fails the
 build with its usual message naming the chapter and the cell (the other
-chapters' results are kept in the cache).
+chapters' results are stored first, so the next build does not redo them).
 """
 
 from __future__ import annotations
@@ -156,7 +159,53 @@ def stale_notebooks(env: BuildEnvironment, docnames: list[str]) -> list[_Job]:
     return stale
 
 
+class _Runner:
+    """The pre-executions of one build: submitted together, collected one by one."""
+
+    def __init__(self, cache: Any, jobs: list[_Job], workers: int) -> None:
+        self.cache = cache
+        self.started = time.perf_counter()
+        self.count = len(jobs)
+        self.failed: list[str] = []
+        self.pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)))
+        self.pending = {job.docname: (job, self.pool.submit(_execute, job)) for job in jobs}
+
+    def collect(self, docname: str) -> None:
+        """Wait for ``docname``'s execution and store it in the cache (main thread only)."""
+        job, future = self.pending.pop(docname)
+        result = future.result()
+        if result.err is not None:
+            self.failed.append(docname)
+            logger.info(
+                "pre-execution failed for %s; myst-nb executes it again to report the error",
+                docname,
+            )
+            # the error stops the build: keep the other chapters' results first
+            for other in list(self.pending):
+                self.collect(other)
+            return
+        _store(self.cache, job, result)
+        logger.info("pre-executed %s in %.2f seconds", docname, result.time)
+
+    def finish(self) -> None:
+        for docname in list(self.pending):
+            self.collect(docname)
+        self.pool.shutdown(wait=True)
+        logger.info(
+            "pre-execution of %d notebooks took %.2f seconds (until the last was read)",
+            self.count, time.perf_counter() - self.started,
+        )
+
+    def abandon(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pending.clear()
+
+
+_RUNNERS: dict[int, _Runner] = {}
+
+
 def _pre_execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Start the stale notebooks' executions and read their documents last."""
     workers = app.config.nb_parallel_workers
     if workers < 2:
         return
@@ -166,29 +215,34 @@ def _pre_execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
     from jupyter_cache import get_cache
 
     cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
-    names = ", ".join(job.docname for job in stale)
-    logger.info("pre-executing %d notebooks, %d at a time: %s", len(stale), workers, names)
-    start = time.perf_counter()
-    failed = []
-    with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
-        futures = [(job, pool.submit(_execute, job)) for job in stale]
-        for job, future in futures:
-            result = future.result()
-            if result.err is not None:
-                failed.append(job.docname)
-                continue
-            # database writes stay in this thread, one at a time
-            _store(cache, job, result)
-            logger.info("pre-executed %s in %.2f seconds", job.docname, result.time)
+    names = [job.docname for job in stale]
     logger.info(
-        "pre-execution of %d notebooks took %.2f seconds",
-        len(stale), time.perf_counter() - start,
+        "pre-executing %d notebooks, %d at a time: %s", len(stale), workers, ", ".join(names)
     )
-    if failed:
-        logger.info(
-            "pre-execution failed for %s; myst-nb executes it again to report the error",
-            ", ".join(failed),
-        )
+    _RUNNERS[id(app)] = _Runner(cache, stale, workers)
+    # Sphinx reads in this list's order: the other documents first, while the kernels run,
+    # then each notebook in the order its execution was submitted.
+    rest = [d for d in docnames if d not in set(names)]
+    docnames[:] = rest + names
+
+
+def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    runner = _RUNNERS.get(id(app))
+    if runner is not None and docname in runner.pending:
+        runner.collect(docname)
+
+
+def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    runner = _RUNNERS.pop(id(app), None)
+    if runner is not None:
+        runner.finish()
+    return []
+
+
+def _build_finished(app: Sphinx, exception: Exception | None) -> None:
+    runner = _RUNNERS.pop(id(app), None)
+    if runner is not None:  # the build stopped before every notebook was read
+        runner.abandon()
 
 
 def _default_workers() -> int:
@@ -202,4 +256,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.setup_extension("myst_nb")
     # before any other handler: myst-nb reads (and would execute) from the next event on
     app.connect("env-before-read-docs", _pre_execute, priority=100)
+    # before myst-nb parses the document (and looks the notebook up in the cache)
+    app.connect("source-read", _source_read, priority=100)
+    app.connect("env-updated", _env_updated)
+    app.connect("build-finished", _build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
