@@ -4,6 +4,7 @@
 #   make livehtml  rebuild and reload the browser on every save (sphinx-autobuild)
 #   make lock      recompile requirements.lock from pyproject.toml
 #   make bench     speed of the package against the reference libraries
+#   make build-bench  cold, no-op, one-chapter and package-edit build times; largest page
 #   make clean     remove _build
 # The first run creates .venv from requirements.lock and installs MathJax with npm.
 
@@ -23,9 +24,10 @@ unexport PYTHONDONTWRITEBYTECODE
 NPM_STAMP  := node_modules/.installed
 
 .PHONY: help html html-clean test lint unit book-test livehtml lock bench clean venv assets
+.PHONY: build-bench
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# //'
+	@sed -n '2,/^$$/p' Makefile | sed 's/^# //'
 
 venv: $(VENV_STAMP)
 
@@ -70,6 +72,9 @@ lock: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+build-bench: $(VENV_STAMP) $(NPM_STAMP)
+	$(BIN)/python scripts/build_bench.py
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -42,6 +42,7 @@ extensions = [
     "sphinxext.package_cache",
     "sphinxext.parallel_execute",
     "sphinxext.notebook_download",
+    "sphinxext.accessibility",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", ".DS_Store"]
@@ -103,6 +104,7 @@ numpydoc_validation_exclude = {r"\.n_samples$", r"\.n_features$", r"\.BOOK_COLOR
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["book/_static"]
+templates_path = ["book/_templates"]  # relative to this folder; overrides of theme templates
 html_css_files = ["book.css"]
 html_last_updated_fmt = None  # no timestamps: two clean builds give identical pages
 html_copy_source = True
