@@ -6,11 +6,17 @@ visible words as the control's accessible name, so a speech-input user who says
 "click show code cell source" reaches nothing (WCAG 2.5.3, label in name; axe's
 ``label-content-name-mismatch``). This extension writes the same markup without
 the aria-label, so the name is the visible text.
+
+docutils wraps the bibliography's entries in ``<div role="list">`` but gives
+each entry the role ``doc-biblioentry``, deprecated in ARIA 1.2 and not a list
+item, so assistive technology sees a list without items (axe's critical
+``aria-required-children``). Each entry gets ``role="listitem"`` instead.
 """
 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from sphinx.application import Sphinx
 
@@ -28,6 +34,14 @@ def depart_hide_cell_input(self, node) -> None:
     self.body.append("</details>\n")
 
 
+def _biblioentries_as_listitems(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    body = context.get("body")
+    if isinstance(body, str) and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.setup_extension("myst_nb")
     from myst_nb.sphinx_ import HideCodeCellNode
@@ -35,4 +49,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_node(
         HideCodeCellNode, override=True, html=(visit_hide_cell_input, depart_hide_cell_input)
     )
+    app.connect("html-page-context", _biblioentries_as_listitems)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
