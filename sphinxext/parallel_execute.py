@@ -22,8 +22,15 @@ notebook it
    waits for its execution and stores the result in that cache, with its
    execution time, as myst-nb itself would (one thread writes the database).
 
+Before storing, the figures of each executed notebook are re-encoded losslessly
+and smaller (``sphinxext.png_optimise``; ``nb_optimise_png = False`` turns it
+off). A single stale notebook takes the same path, so a page's figures do not
+depend on how many chapters a build executed; ``nb_parallel_workers = 0`` hands
+execution back to myst-nb entirely.
+
 myst-nb then finds every chapter in the cache and executes nothing, and its
-execution report shows the times measured here. A notebook whose execution
+execution report shows the times measured here (the kernel's time, before the
+figures are optimised). A notebook whose execution
 fails is not cached: myst-nb executes it again while reading it and fails the
 build with its usual message naming the chapter and the cell (the other
 chapters' results are stored first, so the next build does not redo them).
@@ -45,6 +52,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from sphinxext.png_optimise import optimise_notebook
+
 logger = logging.getLogger(__name__)
 
 
@@ -57,6 +66,7 @@ class _Job:
     timeout: int | None
     allow_errors: bool
     in_temp: bool
+    png_bytes: tuple[int, int] = (0, 0)  # figures' bytes before and after optimisation
 
 
 def _effective_config(nb_config: Any, notebook: Any) -> Any:
@@ -109,20 +119,25 @@ def _prepare(env: BuildEnvironment, docname: str) -> _Job | None:
     )
 
 
-def _execute(job: _Job) -> Any:
+def _execute(job: _Job, optimise: bool) -> Any:
     """Execute ``job.notebook`` in place; return jupyter-cache's ExecutionResult."""
     from jupyter_cache.executors.utils import single_nb_execution
 
     if job.in_temp:
         with TemporaryDirectory() as cwd:
-            return single_nb_execution(
+            result = single_nb_execution(
                 job.notebook, cwd=cwd, timeout=job.timeout,
                 allow_errors=job.allow_errors, meta_override=True,
             )
-    return single_nb_execution(
-        job.notebook, cwd=str(job.path.parent), timeout=job.timeout,
-        allow_errors=job.allow_errors, meta_override=True,
-    )
+    else:
+        result = single_nb_execution(
+            job.notebook, cwd=str(job.path.parent), timeout=job.timeout,
+            allow_errors=job.allow_errors, meta_override=True,
+        )
+    if optimise and result.err is None:
+        # after the timer stopped: the execution report keeps the kernel's own time
+        job.png_bytes = optimise_notebook(job.notebook)
+    return result
 
 
 def _store(cache: Any, job: _Job, result: Any) -> None:
@@ -162,13 +177,15 @@ def stale_notebooks(env: BuildEnvironment, docnames: list[str]) -> list[_Job]:
 class _Runner:
     """The pre-executions of one build: submitted together, collected one by one."""
 
-    def __init__(self, cache: Any, jobs: list[_Job], workers: int) -> None:
+    def __init__(self, cache: Any, jobs: list[_Job], workers: int, optimise: bool) -> None:
         self.cache = cache
         self.started = time.perf_counter()
         self.count = len(jobs)
         self.failed: list[str] = []
         self.pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)))
-        self.pending = {job.docname: (job, self.pool.submit(_execute, job)) for job in jobs}
+        self.pending = {
+            job.docname: (job, self.pool.submit(_execute, job, optimise)) for job in jobs
+        }
 
     def collect(self, docname: str) -> None:
         """Wait for ``docname``'s execution and store it in the cache (main thread only)."""
@@ -185,7 +202,9 @@ class _Runner:
                 self.collect(other)
             return
         _store(self.cache, job, result)
-        logger.info("pre-executed %s in %.2f seconds", docname, result.time)
+        before, after = job.png_bytes
+        figures = f"; figures {before / 1e3:.0f} kB -> {after / 1e3:.0f} kB" if before else ""
+        logger.info("pre-executed %s in %.2f seconds%s", docname, result.time, figures)
 
     def finish(self) -> None:
         for docname in list(self.pending):
@@ -207,19 +226,21 @@ _RUNNERS: dict[int, _Runner] = {}
 def _pre_execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start the stale notebooks' executions and read their documents last."""
     workers = app.config.nb_parallel_workers
-    if workers < 2:
-        return
+    if workers < 1:
+        return  # switched off: myst-nb executes each stale notebook while reading it
     stale = stale_notebooks(env, docnames)
-    if len(stale) < 2:
-        return  # nothing to run side by side: myst-nb executes it while reading
+    if not stale:
+        return
     from jupyter_cache import get_cache
 
     cache = get_cache(env.mystnb_config.execution_cache_path or ".jupyter_cache")
     names = [job.docname for job in stale]
+    plural = "s" if len(stale) != 1 else ""
     logger.info(
-        "pre-executing %d notebooks, %d at a time: %s", len(stale), workers, ", ".join(names)
+        "pre-executing %d notebook%s, %d at a time: %s",
+        len(stale), plural, workers, ", ".join(names),
     )
-    _RUNNERS[id(app)] = _Runner(cache, stale, workers)
+    _RUNNERS[id(app)] = _Runner(cache, stale, workers, app.config.nb_optimise_png)
     # Sphinx reads in this list's order: the other documents first, while the kernels run,
     # then each notebook in the order its execution was submitted.
     rest = [d for d in docnames if d not in set(names)]
@@ -253,6 +274,7 @@ def _default_workers() -> int:
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("nb_parallel_workers", _default_workers(), "", types=frozenset({int}))
+    app.add_config_value("nb_optimise_png", True, "", types=frozenset({bool}))
     app.setup_extension("myst_nb")
     # before any other handler: myst-nb reads (and would execute) from the next event on
     app.connect("env-before-read-docs", _pre_execute, priority=100)

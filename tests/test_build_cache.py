@@ -199,6 +199,6 @@ def test_a_failing_notebook_is_not_cached_and_the_others_are(tmp_path):
     proj.write_page("bad", "Bad", ["1 / 1"])
     result = proj.build()
     assert result.returncode == 0, result.output
-    assert "pre-executing" not in result.output
+    assert "pre-executing 1 notebook, 2 at a time: bad" in result.output
     assert "fine.md: Using cached notebook" in result.output
-    assert "bad.md: Executing notebook using" in result.output
+    assert MYSTNB_EXECUTES not in result.output
