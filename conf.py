@@ -93,6 +93,9 @@ nitpick_ignore_regex = [("py:class", r"(numpy|np|collections\.abc|typing)\..*")]
 # -- API reference ------------------------------------------------------------------------
 autodoc_typehints = "none"  # numpydoc renders the types from the docstrings
 autodoc_member_order = "bysource"
+# numpydoc loads autosummary, whose stub generation scans every page on every build (0.7 s
+# of a no-op rebuild); the book has no autosummary directive
+autosummary_generate = False
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False

@@ -94,21 +94,29 @@ def main() -> None:
         print(f"build-bench: timing builds in {copy} ({os.cpu_count()} CPUs, "
               f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())})", flush=True)
 
+        report = copy / "_build" / "html" / "execution.html"
         rows = []
-        cold = build(copy)
-        rows.append(("cold", *cold[:2]))
-        times = read_execution_report(copy / "_build" / "html" / "execution.html")
-        rows.append(("no-op", *build(copy)[:2]))
+
+        def timed(name: str) -> None:
+            seconds, executed, _ = build(copy)
+            times = read_execution_report(report)
+            rows.append((name, seconds, executed, sum(times[d] for d in executed), times))
+            print(f"  {name}: {seconds:.1f} s", flush=True)
+
+        timed("cold")
+        timed("no-op")
         with open(chapter, "a", encoding="utf-8") as f:
             f.write(EDIT_CELL)
-        rows.append((f"one chapter ({args.chapter})", *build(copy)[:2]))
+        timed(f"one chapter ({args.chapter})")
         with open(copy / "src" / "mathbehindml" / "__init__.py", "a", encoding="utf-8") as f:
             f.write(EDIT_PACKAGE)
-        rows.append(("package edit", *build(copy)[:2]))
+        timed("package edit")
+        times = rows[0][4]
 
-        print(f"\n{'build':<40} {'seconds':>8}  chapters executed")
-        for name, seconds, executed in rows:
-            print(f"{name:<40} {seconds:8.1f}  {len(executed)}: {', '.join(executed) or '-'}")
+        print(f"\n{'build':<36} {'seconds':>8} {'sum of executions':>18}  chapters executed")
+        for name, seconds, executed, executing, _ in rows:
+            print(f"{name:<36} {seconds:8.1f} {executing:18.1f}  "
+                  f"{len(executed)}: {', '.join(executed) or '-'}")
         total = sum(times.values())
         print("\nchapter execution times of the cold build (execution report):")
         for doc, seconds in sorted(times.items()):

@@ -190,12 +190,16 @@ class _Runner:
     def collect(self, docname: str) -> None:
         """Wait for ``docname``'s execution and store it in the cache (main thread only)."""
         job, future = self.pending.pop(docname)
-        result = future.result()
-        if result.err is not None:
+        try:
+            result = future.result()
+            error = result.err
+        except Exception as exc:  # a kernel that died or did not start, not a cell's error
+            result, error = None, exc
+        if error is not None:
             self.failed.append(docname)
             logger.info(
-                "pre-execution failed for %s; myst-nb executes it again to report the error",
-                docname,
+                "pre-execution failed for %s (%s); myst-nb executes it again to report the error",
+                docname, type(error).__name__,
             )
             # the error stops the build: keep the other chapters' results first
             for other in list(self.pending):
@@ -282,4 +286,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("source-read", _source_read, priority=100)
     app.connect("env-updated", _env_updated)
     app.connect("build-finished", _build_finished)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # reading in forked processes (sphinx-build -j) would wait on threads that do not exist
+    # there; sphinx-proof already makes the book's reading serial
+    return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
