@@ -8,7 +8,7 @@ bytes, identically on every build (the same input gives the same output).
 
 :func:`optimise_png` is lossless: the result decodes to the same RGBA pixels,
 and it is only used when it is smaller. :func:`optimise_notebook` applies it to
-every ``image/png`` output of an executed notebook (``sphinxext.parallel_execute``
+every PNG output of an executed notebook, shown or glued, (``sphinxext.parallel_execute``
 calls it before the notebook goes into the cache, so the pages, the figure
 files and the downloadable notebooks all get the smaller PNGs).
 """
@@ -18,6 +18,9 @@ from __future__ import annotations
 import base64
 import io
 from typing import Any
+
+#: a figure shown directly, or glued (myst-nb's glue stores it under a papermill mime type)
+PNG_TYPES = {"image/png", "application/papermill.record/image/png"}
 
 
 def optimise_png(data: bytes) -> bytes:
@@ -47,7 +50,7 @@ def optimise_png(data: bytes) -> bytes:
 
 
 def optimise_notebook(notebook: Any) -> tuple[int, int]:
-    """Optimise every ``image/png`` output of ``notebook`` in place.
+    """Optimise every PNG output of ``notebook`` in place, glued figures included.
 
     Returns the total bytes of those PNGs before and after.
     """
@@ -55,13 +58,14 @@ def optimise_notebook(notebook: Any) -> tuple[int, int]:
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            encoded = data.get("image/png")
-            if not isinstance(encoded, str):
-                continue
-            raw = base64.b64decode(encoded)
-            optimised = optimise_png(raw)
-            before += len(raw)
-            after += len(optimised)
-            if optimised is not raw:
-                data["image/png"] = base64.b64encode(optimised).decode("ascii")
+            for mime in [m for m in data if m in PNG_TYPES or m.endswith("/image/png")]:
+                encoded = data[mime]
+                if not isinstance(encoded, str):
+                    continue
+                raw = base64.b64decode(encoded)
+                optimised = optimise_png(raw)
+                before += len(raw)
+                after += len(optimised)
+                if optimised is not raw:
+                    data[mime] = base64.b64encode(optimised).decode("ascii")
     return before, after

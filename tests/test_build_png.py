@@ -71,13 +71,19 @@ def test_notebook_outputs_are_optimised_in_place():
         nbformat.v4.new_output("display_data", data={
             "image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"}),
         nbformat.v4.new_output("stream", name="stdout", text="hello\n"),
+        nbformat.v4.new_output("display_data", data={  # a figure glued with myst-nb
+            "application/papermill.record/image/png": base64.b64encode(png).decode()}),
     ]
     nb.cells = [cell, nbformat.v4.new_markdown_cell("text")]
     before, after = optimise_notebook(nb)
-    assert before == len(png) and 0 < after < before
-    stored = base64.b64decode(nb.cells[0].outputs[0].data["image/png"])
-    assert len(stored) == after
-    np.testing.assert_array_equal(pixels(stored), pixels(png))
+    assert before == 2 * len(png) and 0 < after < before
+    shown = base64.b64decode(nb.cells[0].outputs[0].data["image/png"])
+    glued = base64.b64decode(
+        nb.cells[0].outputs[2].data["application/papermill.record/image/png"]
+    )
+    assert len(shown) + len(glued) == after
+    np.testing.assert_array_equal(pixels(shown), pixels(png))
+    np.testing.assert_array_equal(pixels(glued), pixels(png))
     assert nb.cells[0].outputs[1].text == "hello\n"
 
 
