@@ -154,7 +154,7 @@ def weigh(site: Path) -> None:
     print("\npage weight (empty cache, text gzipped as a static host sends it):")
     for path, visit in sorted(visits.items(), key=lambda kv: -kv[1].transferred):
         print(f"  {path:<38} {visit.transferred / 1e6:6.2f} MB transferred "
-              f"({visit.raw_bytes / 1e6:5.2f} MB uncompressed, {len(visit.transfers)} requests)")
+              f"({len(visit.transfers)} requests)")
     path, visit = max(visits.items(), key=lambda kv: kv[1].transferred)
     print(f"largest page: {path}, {visit.transferred / 1e6:.2f} MB transferred  "
           f"{mark(visit.transferred, 2e6)} (limit 2 MB)")

@@ -19,7 +19,7 @@ import http.server
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -71,7 +71,6 @@ class Visit:
     url: str
     outside: list[str] = field(default_factory=list)
     transfers: dict[str, int] = field(default_factory=dict)  # url -> bytes on the wire
-    raw_bytes: int = 0  # decoded body bytes, as if nothing were compressed
 
     @property
     def transferred(self) -> int:
@@ -103,11 +102,6 @@ def open_page(context, url: str):
             return
         sizes = request.sizes()
         visit.transfers[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        response = request.response()
-        if response is not None:
-            # redirects and aborted requests have no body to read
-            with suppress(Exception):
-                visit.raw_bytes += len(response.body())
 
     page.route("**/*", route)
     page.on("requestfinished", finished)
