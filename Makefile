@@ -4,9 +4,11 @@
 #   make livehtml  rebuild and reload the browser on every save (sphinx-autobuild)
 #   make lock      recompile requirements.lock from pyproject.toml
 #   make bench     speed of the package against the reference libraries
-#   make clean     remove _build
+#   make build-bench  cold, no-op, one-chapter and package-edit build times; largest page
 #   make pdf       the whole book as one PDF in _build/pdf/book.pdf (no LaTeX: Chromium)
+#   make pdf-test  print the PDF and check its pages and text (slow; not part of make test)
 #   make results   copy the fresh record of computed results over book/_results.json
+#   make clean     remove _build
 # The first run creates .venv from requirements.lock and installs MathJax with npm.
 
 SHELL      := /bin/bash
@@ -18,12 +20,17 @@ HTMLDIR    := $(BUILDDIR)/html
 SPHINXOPTS ?= -W -n --keep-going
 SPHINXBUILD = $(BIN)/sphinx-build -c . book $(HTMLDIR) $(SPHINXOPTS)
 VENV_STAMP := $(VENV)/.installed
+# Let Python cache bytecode even when the shell says not to: without it, Sphinx and every
+# notebook kernel compile NumPy, matplotlib, scikit-learn... from source on each build
+# (seconds per kernel, and most of a no-op rebuild).
+unexport PYTHONDONTWRITEBYTECODE
 NPM_STAMP  := node_modules/.installed
 
 .PHONY: help html html-clean test lint unit book-test livehtml lock bench clean venv assets
+.PHONY: build-bench
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# //'
+	@sed -n '2,/^$$/p' Makefile | sed 's/^# //'
 
 venv: $(VENV_STAMP)
 
@@ -55,7 +62,7 @@ unit: $(VENV_STAMP) $(NPM_STAMP)
 	$(BIN)/python -m pytest -m "not book"
 
 book-test: $(VENV_STAMP)
-	$(BIN)/python -m pytest -m book tests/book
+	$(BIN)/python -m pytest -m "book and not pdf" tests/book
 
 test: lint unit html-clean book-test
 
@@ -69,6 +76,9 @@ lock: $(VENV_STAMP)
 bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/run.py
 
+build-bench: $(VENV_STAMP) $(NPM_STAMP)
+	$(BIN)/python scripts/build_bench.py
+
 clean:
 	rm -rf $(BUILDDIR)
 
@@ -76,11 +86,14 @@ clean:
 # `make pdf` builds the single-page HTML (sharing the execution cache of `make html`), prints
 # it with headless Chromium, then rewrites the HTML pages (-a, nothing is re-read or
 # executed) so that their download menus link to _build/html/book.pdf.
-.PHONY: pdf results
+.PHONY: pdf pdf-test results
 
 pdf: $(VENV_STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/build_pdf.py --sphinx-opts="$(SPHINXOPTS)"
 	$(SPHINXBUILD) -a
+
+pdf-test: $(VENV_STAMP) $(NPM_STAMP)
+	$(BIN)/python -m pytest -m pdf tests/book
 
 results: html
 	cp $(BUILDDIR)/results.json book/_results.json

@@ -21,7 +21,9 @@ CONF = """\
 import sys
 sys.path.insert(0, {repo!r})
 project = "fixture"
-extensions = ["myst_nb", "sphinxext.kernel_setup", "sphinxext.package_cache"]
+extensions = [
+    "myst_nb", "sphinxext.kernel_setup", "sphinxext.package_cache", "sphinxext.parallel_execute",
+]
 exclude_patterns = ["_build", "pkg"]
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = True
