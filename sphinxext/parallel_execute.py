@@ -119,6 +119,22 @@ def _prepare(env: BuildEnvironment, docname: str) -> _Job | None:
     )
 
 
+def _coalesce_streams(notebook: Any) -> None:
+    """Merge each cell's consecutive stdout (stderr) outputs into one, in place.
+
+    The kernel sends printed text in chunks whose boundaries depend on timing, so two
+    executions of the same cell can store ``["a\\n", "b\\n"]`` or ``["a\\nb\\n"]``.
+    myst-nb merges them when it renders the page, but the cached notebook (and the
+    ``.ipynb`` offered for download) keeps the chunks; merging them here makes the stored
+    notebook reproducible too.
+    """
+    from myst_nb.core.utils import coalesce_streams
+
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code" and cell.get("outputs"):
+            cell.outputs = coalesce_streams(cell.outputs)
+
+
 def _execute(job: _Job, optimise: bool) -> Any:
     """Execute ``job.notebook`` in place; return jupyter-cache's ExecutionResult."""
     from jupyter_cache.executors.utils import single_nb_execution
@@ -134,6 +150,8 @@ def _execute(job: _Job, optimise: bool) -> Any:
             job.notebook, cwd=str(job.path.parent), timeout=job.timeout,
             allow_errors=job.allow_errors, meta_override=True,
         )
+    if result.err is None:
+        _coalesce_streams(job.notebook)
     if optimise and result.err is None:
         # after the timer stopped: the execution report keeps the kernel's own time
         job.png_bytes = optimise_notebook(job.notebook)
