@@ -120,7 +120,7 @@ def _prepare(env: BuildEnvironment, docname: str) -> _Job | None:
 
 
 def _coalesce_streams(notebook: Any) -> None:
-    """Merge each cell's consecutive stdout (stderr) outputs into one, in place.
+    """Merge each cell's stdout (and stderr) outputs into one each, in place, as myst-nb does.
 
     The kernel sends printed text in chunks whose boundaries depend on timing, so two
     executions of the same cell can store ``["a\\n", "b\\n"]`` or ``["a\\nb\\n"]``.
