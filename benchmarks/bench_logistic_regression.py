@@ -91,12 +91,12 @@ def sklearn(solver: str) -> Callable:
 
 def setup(make: Callable, threads: int | None) -> Callable[[], Prepared]:
     def prepare() -> Prepared:
+        X, y = data()
+        fit, coefficients = make(X, y)  # imports the library and its thread pools first
         if threads is not None:
             from threadpoolctl import threadpool_limits
 
-            threadpool_limits(threads)  # for the rest of this process
-        X, y = data()
-        fit, coefficients = make(X, y)
+            threadpool_limits(threads)  # every pool loaded so far, for the rest of the process
         coef, info = coefficients()
         diff = float(np.max(np.abs(coef - oracle(X, y))))
         if diff > 1e-5:
