@@ -17,8 +17,21 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from mathbehindml.nn import MaxPool2D
+from mathbehindml.functions import log_softmax, relu
+from mathbehindml.nn import (
+    Conv2D,
+    Dense,
+    Flatten,
+    MaxPool2D,
+    ReLU,
+    Reshape,
+    Sequential,
+    SoftmaxCrossEntropy,
+    Tanh,
+    train,
+)
 from mathbehindml.nn.conv import max_pool2d, max_pool2d_backward
+from mathbehindml.optim import SGD, Adam, Momentum, minibatches
 
 POOL_CASES = [(2, None), (2, 1), (3, 2), ((2, 3), None), ((3, 1), (1, 2)), (1, None), (4, 3),
               (3, 4)]
@@ -94,3 +107,82 @@ def test_max_pool_layer_against_pytorch(kernel, stride):
     layer = MaxPool2D(kernel, stride)
     assert_array_equal(layer.forward(x), ty.detach().numpy())
     np.testing.assert_allclose(layer.backward(g), tx.grad.numpy(), rtol=1e-15, atol=1e-15)
+
+
+# ------------------------------------------------------------------ parameter gradients only
+
+
+def digits_cnn(seed=0):
+    return Sequential(Reshape((1, 8, 8)), Conv2D(1, 4, 3, padding=1, random_state=seed), ReLU(),
+                      Conv2D(4, 6, 3, padding=1, random_state=seed + 1), ReLU(), MaxPool2D(2),
+                      Flatten(), Dense(6 * 4 * 4, 10, random_state=seed + 2))
+
+
+@pytest.mark.parametrize(("make", "width"), [
+    (lambda: Sequential(Dense(5, 4, random_state=0), Tanh(), Dense(4, 3, random_state=1)), 5),
+    (lambda: Sequential(Flatten(), Dense(12, 3, random_state=0)), 12),
+    (lambda: Sequential(Sequential(ReLU(), Dense(5, 4, random_state=2)), ReLU(),
+                        Dense(4, 3, random_state=5)), 5),
+    (lambda: Sequential(Reshape((1, 3, 4)), Conv2D(1, 2, (2, 3), stride=(1, 2), padding=1,
+                                                   random_state=3), ReLU(), Flatten(),
+                        Dense(16, 3, random_state=4)), 12),
+])
+def test_parameter_gradients_alone_equal_the_full_backward_pass(make, width):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((6, width))
+    g = rng.standard_normal((6, 3))
+    full, fast = make(), make()
+    full.forward(x)
+    full.backward(g)
+    fast.forward(x)
+    assert fast._backward_params_unchecked(g) is None
+    assert list(fast.grads) == list(full.grads)
+    for key, grad in full.grads.items():
+        assert_array_equal(fast.grads[key], grad)
+
+
+def test_a_network_without_parameters_has_nothing_to_fill():
+    model = Sequential(ReLU(), Flatten())
+    model.forward(np.ones((2, 3)))
+    model._backward_params_unchecked(np.ones((2, 3)))
+    assert model.grads == {}
+
+
+def test_relu_forward_is_the_functions_relu_and_still_checks_its_input():
+    x = np.random.default_rng(12).standard_normal((4, 7))
+    assert_array_equal(ReLU().forward(x), relu(x))
+    with pytest.raises(ValueError, match="x must contain only finite values; got 1 NaN"):
+        ReLU().forward(np.array([[1.0, np.nan]]))
+
+
+def test_loss_value_is_minus_the_mean_log_probability_bit_for_bit():
+    rng = np.random.default_rng(13)
+    Z, y = rng.standard_normal((33, 10)) * 5, rng.integers(0, 10, 33)
+    log_p = log_softmax(Z, axis=1)  # the same shifted formula, in mathbehindml.functions
+    assert SoftmaxCrossEntropy().forward(Z, y) == float(-np.mean(log_p[np.arange(33), y]))
+
+
+# ------------------------------------------------------------------ train
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: Adam(0.003), lambda: Momentum(0.05),
+                                            lambda: SGD(0.1)])
+def test_training_a_cnn_equals_the_loop_of_public_checked_calls(make_optimizer):
+    # train's unchecked paths (layers, parameter gradients alone, optimizer) change nothing
+    rng = np.random.default_rng(14)
+    X, y = rng.random((70, 64)), rng.integers(0, 10, 70)
+    model, reference = digits_cnn(), digits_cnn()
+    history = train(model, X, y, loss=SoftmaxCrossEntropy(), optimizer=make_optimizer(),
+                    epochs=2, batch_size=16, random_state=4)
+    loss, opt, order = SoftmaxCrossEntropy(), make_optimizer(), np.random.default_rng(4)
+    losses = []
+    for _ in range(2):
+        total = 0.0
+        for idx in minibatches(len(y), 16, random_state=order):
+            total += loss.forward(reference.forward(X[idx]), y[idx]) * len(idx)
+            reference.backward(loss.backward())
+            opt.step(reference.params, reference.grads)
+        losses.append(total / len(y))
+    assert history.train_loss == losses
+    for key, p in model.params.items():
+        assert_array_equal(p, reference.params[key])

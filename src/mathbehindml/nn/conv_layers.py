@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 from mathbehindml._validation import check_positive_int, check_random_state
 from mathbehindml.nn._conv_checks import Array, check_images, check_pair, check_window_fits
 from mathbehindml.nn.base import Layer
-from mathbehindml.nn.conv import _conv2d_backward_cols, _conv2d_cols
+from mathbehindml.nn.conv import _conv2d_backward_cols, _conv2d_cols, _conv2d_param_grads
 from mathbehindml.nn.im2col import _geometry, _im2col
 from mathbehindml.nn.pool import (
     _avg_pool,
@@ -129,6 +129,11 @@ class Conv2D(Layer):
                                                        shape, geometry)
         self.grads = {"W": grad_w, "b": grad_b}
         return grad_x
+
+    def _backward_params_unchecked(self, grad_out: Array) -> None:
+        """The weight and bias gradients of :meth:`_backward`, without the input gradient."""
+        grad_w, grad_b = _conv2d_param_grads(grad_out, self._cache[0], self.params["W"])
+        self.grads = {"W": grad_w, "b": grad_b}
 
     def __repr__(self) -> str:
         return (f"Conv2D({self.in_channels}, {self.out_channels}, kernel_size="
