@@ -186,3 +186,31 @@ def test_training_a_cnn_equals_the_loop_of_public_checked_calls(make_optimizer):
     assert history.train_loss == losses
     for key, p in model.params.items():
         assert_array_equal(p, reference.params[key])
+
+
+# ------------------------------------------------------------------ check_pair's shortcut
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (3, (3, 3)), ((2, 5), (2, 5)), ([2, 5], (2, 5)), (np.int64(2), (2, 2)),
+    ((np.int64(1), 4), (1, 4)),
+])
+def test_check_pair_accepts_ints_and_pairs_by_either_path(value, expected):
+    from mathbehindml.nn._conv_checks import check_pair
+
+    got = check_pair(value, "stride", min_value=1)
+    assert got == expected and all(type(v) is int for v in got)
+
+
+@pytest.mark.parametrize(("value", "error", "match"), [
+    (0, ValueError, "stride must be >= 1 in both directions; got 0"),
+    ((1, 0), ValueError, r"stride must be >= 1 in both directions; got \(1, 0\)"),
+    (True, TypeError, "stride must be an int or a pair"),
+    ((True, 1), TypeError, "stride must be an int or a pair"),
+    ((1, 2, 3), TypeError, "stride must be an int or a pair"),
+])
+def test_check_pair_shortcut_rejects_what_the_general_path_rejects(value, error, match):
+    from mathbehindml.nn._conv_checks import check_pair
+
+    with pytest.raises(error, match=match):
+        check_pair(value, "stride", min_value=1)

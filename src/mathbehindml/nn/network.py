@@ -322,10 +322,11 @@ class SoftmaxCrossEntropy:
 
     def _forward_unchecked(self, Z: Array, labels: NDArray[np.intp]) -> float:
         """:meth:`forward` for finite 2-D logits and valid labels, unchecked (for ``train``)."""
-        shifted = Z - Z.max(axis=1, keepdims=True)  # log_softmax, as in mathbehindml.functions
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        # log_softmax, as in mathbehindml.functions; the reductions Z.max, .sum and np.mean are
+        # called as the ufunc reductions they wrap (the same arithmetic, less Python per batch)
+        shifted = Z - np.maximum.reduce(Z, axis=1, keepdims=True)
+        log_p = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
         self._probs, self._labels = np.exp(log_p), labels
-        # -np.mean(picked), without np.mean's Python wrapper: the same sum over the same count
         return float(-(np.add.reduce(log_p[np.arange(Z.shape[0]), labels]) / Z.shape[0]))
 
     def backward(self) -> Array:

@@ -253,9 +253,10 @@ def train(
     for epoch in range(1, epochs + 1):
         total, correct = 0.0, 0
         for idx in minibatches(n, batch_size, random_state=rng):
-            logits, value = batch.forward(X[idx], labels[idx], epoch)  # forward pass, loss
+            y_batch = labels[idx]
+            logits, value = batch.forward(X[idx], y_batch, epoch)  # forward pass, loss
             total += value * idx.shape[0]
-            correct += int(np.count_nonzero(logits.argmax(axis=1) == labels[idx]))
+            correct += int(np.count_nonzero(logits.argmax(axis=1) == y_batch))
             batch.backward()  # backpropagation: fills model.grads
             batch.step()  # optimizer.step(model.params, model.grads)
         history.train_loss.append(total / n)
