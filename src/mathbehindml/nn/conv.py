@@ -13,8 +13,7 @@ cross-correlation: the kernel is not flipped. For images ``x`` of shape
 where :math:`\tilde x` is ``x`` padded with zeros. :func:`conv2d_naive` computes
 this sum with loops (the definition, the tests' oracle); :func:`conv2d` computes
 it as one matrix product, of the weight matrix with the patch matrices of
-:func:`~mathbehindml.nn.im2col.im2col` gathered into one matrix (their columns
-interleaved, images fastest);
+:func:`~mathbehindml.nn.im2col.im2col` placed side by side;
 :func:`conv2d_backward` returns the three gradients. The pooling functions
 :func:`~mathbehindml.nn.pool.max_pool2d` and :func:`~mathbehindml.nn.pool.avg_pool2d`
 (with their backward passes) and the patch functions
@@ -84,8 +83,8 @@ def conv2d(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None, *,
     r"""Convolve (cross-correlate) a batch of images with a bank of filters, via im2col.
 
     The patches of each image are unfolded into the columns of a matrix, as
-    :func:`~mathbehindml.nn.im2col.im2col` does; with the columns of the whole
-    batch in one matrix, every output pixel of every image and channel comes out
+    :func:`~mathbehindml.nn.im2col.im2col` does; with the matrices of the whole
+    batch side by side, every output pixel of every image and channel comes out
     of one product with the ``C_out × C·kH·kW`` weight matrix.
 
     Parameters
@@ -137,8 +136,8 @@ def conv2d(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None, *,
 def _conv2d_cols(cols: Array, w: Array, b: Array | None, n: int, out: tuple[int, int]
                  ) -> Array:
     """The forward pass from the batch's patch matrix: one product, plus the bias."""
-    y = (w.reshape(w.shape[0], -1) @ cols).reshape(w.shape[0], out[0], out[1], n)
-    y = np.ascontiguousarray(y.transpose(3, 0, 1, 2))  # columns (a, b, n) to NCHW
+    y = (w.reshape(w.shape[0], -1) @ cols).reshape(w.shape[0], n, out[0], out[1])
+    y = np.ascontiguousarray(y.transpose(1, 0, 2, 3))
     if b is not None:
         y += b[:, None, None]
     return y
@@ -147,7 +146,7 @@ def _conv2d_cols(cols: Array, w: Array, b: Array | None, n: int, out: tuple[int,
 def _conv2d_backward_cols(grad_out: Array, cols: Array, w: Array, x_shape: tuple[int, ...],
                           geometry: Geometry) -> tuple[Array, Array, Array]:
     """The three gradients from the cached patch matrix (see :func:`conv2d_backward`)."""
-    G = grad_out.transpose(1, 2, 3, 0).reshape(w.shape[0], -1)  # (C_out, H_out W_out N)
+    G = grad_out.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)  # (C_out, N H_out W_out)
     grad_w = (G @ cols.T).reshape(w.shape)
     grad_x = _col2im(w.reshape(w.shape[0], -1).T @ G, x_shape, *geometry)
     return grad_x, grad_w, grad_out.sum(axis=(0, 2, 3))
@@ -155,7 +154,7 @@ def _conv2d_backward_cols(grad_out: Array, cols: Array, w: Array, x_shape: tuple
 
 def _conv2d_param_grads(grad_out: Array, cols: Array, w: Array) -> tuple[Array, Array]:
     """The weight and bias gradients of :func:`_conv2d_backward_cols` alone (no col2im)."""
-    G = grad_out.transpose(1, 2, 3, 0).reshape(w.shape[0], -1)
+    G = grad_out.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)
     return (G @ cols.T).reshape(w.shape), grad_out.sum(axis=(0, 2, 3))
 
 

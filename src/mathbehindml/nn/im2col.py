@@ -5,16 +5,10 @@ stride ``s`` over the image padded with ``p`` zeros, :func:`im2col` returns, for
 each image, the matrix whose columns are the flattened windows (the *patches*):
 shape ``(N, C·kH·kW, H_out·W_out)``. A convolution with weights of shape
 ``(C_out, C, kH, kW)`` is then the product of the ``C_out × C·kH·kW`` weight
-matrix with that matrix; with the columns of the whole batch in one matrix (the layout used
-internally), it is a single matrix product. Internally the columns are ordered by window
-position and then by image, ``(a, b, n)``: the images are the fastest-varying index, so that
-every copy of :func:`_im2col` and every addition of :func:`_col2im` moves long contiguous runs
-of memory (``W_out·N`` numbers) instead of one short image row at a time. The order of the
-columns changes no number of a convolution, only where it is stored.
-
-:func:`col2im` is the adjoint (the transpose) of the linear map ``im2col``: it
-adds every entry of a patch matrix back onto the pixel it came from, which is
-what the backward pass of a convolution needs.
+matrix with that matrix; with the matrices of the whole batch side by side (the layout used
+internally), it is a single matrix product. :func:`col2im` is the adjoint (the transpose) of the
+linear map ``im2col``: it adds every entry of a patch matrix back onto the
+pixel it came from, which is what the backward pass of a convolution needs.
 """
 
 from __future__ import annotations
@@ -85,43 +79,31 @@ def _geometry(shape: tuple[int, ...], kernel_size: Pair, stride: Pair, padding: 
 
 def _im2col(x: Array, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int],
             out: tuple[int, int]) -> Array:
-    """The patch matrix of the whole batch: shape ``(C·kH·kW, H_out·W_out·N)``.
+    """The patch matrices of the batch side by side: shape ``(C·kH·kW, N·H_out·W_out)``.
 
-    On validated arguments. Row ``(c, i, j)`` holds, for every window ``(a, b)``
-    and image ``n`` (the columns, in that order), the pixel at offset ``(i, j)``
-    of channel ``c``: one strided copy per offset, from a padded copy of the
-    batch with the images last.
+    On validated arguments. Row ``(c, i, j)`` holds, for every image and window,
+    the pixel at offset ``(i, j)`` of channel ``c``: one strided copy per offset.
     """
     n, c, h, w = x.shape
-    xp = np.zeros((c, h + 2 * p[0], w + 2 * p[1], n))  # images last: long contiguous runs
-    xp[:, p[0] : p[0] + h, p[1] : p[1] + w] = x.transpose(1, 2, 3, 0)
-    cols = np.empty((c, k[0], k[1], out[0], out[1], n))
+    xp = np.zeros((c, n, h + 2 * p[0], w + 2 * p[1]))  # channels first: rows stay contiguous
+    xp[:, :, p[0] : p[0] + h, p[1] : p[1] + w] = x.transpose(1, 0, 2, 3)
+    cols = np.empty((c, k[0], k[1], n, out[0], out[1]))
     for i in range(k[0]):
         for j in range(k[1]):
-            cols[:, i, j] = xp[:, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]]
-    return cols.reshape(c * k[0] * k[1], out[0] * out[1] * n)
+            cols[:, i, j] = xp[:, :, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]]
+    return cols.reshape(c * k[0] * k[1], n * out[0] * out[1])
 
 
 def _col2im(cols: Array, shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int],
             p: tuple[int, int], out: tuple[int, int]) -> Array:
     """The adjoint of :func:`_im2col`: the same loop, with ``+=``; returns NCHW."""
     n, c, h, w = shape
-    blocks = cols.reshape(c, k[0], k[1], out[0], out[1], n)
-    xp = np.zeros((c, h + 2 * p[0], w + 2 * p[1], n))
+    blocks = cols.reshape(c, k[0], k[1], n, out[0], out[1])
+    xp = np.zeros((c, n, h + 2 * p[0], w + 2 * p[1]))
     for i in range(k[0]):
         for j in range(k[1]):
-            xp[:, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]] += blocks[:, i, j]
-    return np.ascontiguousarray(xp[:, p[0] : p[0] + h, p[1] : p[1] + w].transpose(3, 0, 1, 2))
-
-
-def _per_image(cols: Array, n: int) -> Array:
-    """The internal patch matrix as one matrix per image: ``(N, C·kH·kW, H_out·W_out)``."""
-    return cols.reshape(cols.shape[0], -1, n).transpose(2, 0, 1)
-
-
-def _batch_matrix(cols: Array) -> Array:
-    """The inverse of :func:`_per_image`: ``(N, R, P)`` to the internal ``(R, P·N)``."""
-    return cols.transpose(1, 2, 0).reshape(cols.shape[1], -1)
+            xp[:, :, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]] += blocks[:, i, j]
+    return np.ascontiguousarray(xp[:, :, p[0] : p[0] + h, p[1] : p[1] + w].transpose(1, 0, 2, 3))
 
 
 def im2col(x: ArrayLike, kernel_size: Pair, *, stride: Pair = 1, padding: Pair = 0) -> Array:
@@ -174,7 +156,8 @@ def im2col(x: ArrayLike, kernel_size: Pair, *, stride: Pair = 1, padding: Pair =
     """
     x = check_images(x, "x")
     k, s, p, out = _geometry(x.shape, kernel_size, stride, padding)
-    return _per_image(_im2col(x, k, s, p, out), x.shape[0])
+    cols = _im2col(x, k, s, p, out)
+    return cols.reshape(cols.shape[0], x.shape[0], -1).transpose(1, 0, 2)
 
 
 def col2im(cols: ArrayLike, x_shape: tuple[int, int, int, int], kernel_size: Pair, *,
@@ -234,4 +217,4 @@ def col2im(cols: ArrayLike, x_shape: tuple[int, int, int, int], kernel_size: Pai
             f"kernel {k}, stride {s} and padding {p}; got shape {arr.shape}. Pass an array "
             "of the shape that im2col returns with the same arguments."
         )
-    return _col2im(_batch_matrix(arr), shape, k, s, p, out)
+    return _col2im(arr.transpose(1, 0, 2).reshape(expected[1], -1), shape, k, s, p, out)
