@@ -9,10 +9,11 @@ ignored, so the output size is :math:`\lfloor (H - k_h)/s_h \rfloor + 1` by
 
 Both are computed with one vectorised operation per window offset
 :math:`(i, j)` (at most :math:`k_h k_w` of them), never a loop over pixels.
-The layer ``MaxPool2D`` uses a branch-free variant of the same scan,
-:func:`_running_max` and :func:`_route_to_first_max`, which keeps only the maxima
-in the forward pass and finds their first positions again in the backward pass;
-it returns the same numbers as :func:`max_pool2d` and :func:`max_pool2d_backward`.
+The layer :class:`~mathbehindml.nn.conv_layers.MaxPool2D` uses a branch-free
+variant of the same scan (the private ``_running_max`` and
+``_route_to_first_max``), which keeps only the maxima in the forward pass and
+finds their first positions again in the backward pass; it returns the same
+numbers as :func:`max_pool2d` and :func:`max_pool2d_backward`.
 """
 
 from __future__ import annotations

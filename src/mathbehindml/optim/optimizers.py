@@ -6,7 +6,7 @@ layers of ``mathbehindml.nn`` hold them. :meth:`Optimizer.step` validates both
 and updates every array of ``params`` in place, so a layer holding a reference
 to ``W`` sees the new weights. Momentum and Adam keep their running averages per
 key in ``state``. Training loops that have validated their parameters once
-(``mathbehindml.nn.train``) may call the private :meth:`Optimizer._step_unchecked`
+(``mathbehindml.nn.train``) may call the private ``Optimizer._step_unchecked``
 afterwards: the same update without the checks.
 """
 
