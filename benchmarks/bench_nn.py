@@ -21,6 +21,12 @@ Before it is timed, every implementation trains its network for ``EPOCHS_FOR_ACC
 epochs (in the setup, not timed) and prints its test accuracy beside its time, so the
 speeds are compared at equal quality. Issue 6's target: at most 0.3x PyTorch's time
 per epoch.
+
+The ``NumPy loop`` row bounds what the package can reach: ``train`` runs the same
+arithmetic through the layer protocol and, per batch, also computes what the loop
+skips: the loss value and the accuracy recorded in ``History``, and the finiteness
+check of the logits that reports divergence. Read the package's ratio next to the
+loop's; on a loaded machine PyTorch's time, and so every ratio, varies from run to run.
 """
 
 from __future__ import annotations

@@ -308,3 +308,21 @@ def test_a_parameter_that_changes_shape_needs_a_reset(opt):
     with pytest.raises(ValueError, match=r"^params\['w'\] changed shape from \(2,\) to \(3,\) .*"
                                          r"Call reset\(\)"):
         opt.step({"w": np.zeros(3)}, {"w": np.ones(3)})
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.3), lambda: Momentum(0.1, beta=0.7),
+                                  lambda: Adam(0.05, beta1=0.8, beta2=0.99)])
+def test_unchecked_step_equals_the_checked_step_bit_for_bit(start_and_grads, make):
+    # the private path of mathbehindml.nn.train after its first, checked step; the checked
+    # path itself is compared with the recurrences above
+    start, grads = start_and_grads
+    checked = run(make(), start, grads)
+    opt, params = make(), {k: v.copy() for k, v in start.items()}
+    opt.step(params, grads[0])
+    unchecked = [{k: v.copy() for k, v in params.items()}]
+    for g in grads[1:]:
+        opt._step_unchecked(params, g)
+        unchecked.append({k: v.copy() for k, v in params.items()})
+    for a, b in zip(checked, unchecked, strict=True):
+        for key in SHAPES:
+            assert_array_equal(a[key], b[key])

@@ -31,6 +31,11 @@ def check_pair(value: Any, name: str, *, min_value: int) -> tuple[int, int]:
     ...
     TypeError: stride must be an int or a pair (height, width) of ints; got float 1.5. ...
     """
+    if type(value) is tuple and len(value) == 2 and type(value[0]) is type(value[1]) is int:
+        if min(value) >= min_value:  # the common case, without the general checks below
+            return value
+    elif type(value) is int and value >= min_value:
+        return (value, value)
     items = tuple(value) if isinstance(value, tuple | list) else (value, value)
     ok = len(items) == 2 and all(
         isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_) for v in items

@@ -200,6 +200,18 @@ class Layer:
         """:meth:`backward` without validating ``grad_out`` (see :meth:`_forward_unchecked`)."""
         return self._backward(grad_out, self._cache)
 
+    def _backward_params_unchecked(self, grad_out: Array) -> None:
+        """Fill ``grads`` as :meth:`_backward_unchecked` does; the input gradient may be skipped.
+
+        For the first layer with parameters of a network trained by
+        :func:`~mathbehindml.nn.training.train`, whose input gradient nobody
+        reads. This default computes the whole backward pass; layers whose input
+        gradient costs extra work (:class:`~mathbehindml.nn.layers.Dense`,
+        :class:`~mathbehindml.nn.conv_layers.Conv2D`) override it with the same
+        formulas for ``grads`` alone.
+        """
+        self._backward(grad_out, self._cache)
+
     def _check_input(self, x: ArrayLike) -> Array:
         """``x`` as a finite, non-empty float64 array (any shape)."""
         arr = check_finite(as_float_array(x, "x"), "x")

@@ -152,6 +152,12 @@ def _conv2d_backward_cols(grad_out: Array, cols: Array, w: Array, x_shape: tuple
     return grad_x, grad_w, grad_out.sum(axis=(0, 2, 3))
 
 
+def _conv2d_param_grads(grad_out: Array, cols: Array, w: Array) -> tuple[Array, Array]:
+    """The weight and bias gradients of :func:`_conv2d_backward_cols` alone (no col2im)."""
+    G = grad_out.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)
+    return (G @ cols.T).reshape(w.shape), grad_out.sum(axis=(0, 2, 3))
+
+
 def conv2d_backward(grad_out: ArrayLike, x: ArrayLike, weight: ArrayLike, *,
                     stride: Pair = 1, padding: Pair = 0) -> tuple[Array, Array, Array]:
     r"""The gradients of a scalar loss through :func:`conv2d`.

@@ -2,8 +2,8 @@ r"""The layers of a convolutional network: :class:`Conv2D`, :class:`MaxPool2D`, 
 
 They follow the layer protocol of ``mathbehindml.nn.base`` and call the functional
 core of :mod:`mathbehindml.nn.conv` and :mod:`mathbehindml.nn.pool`; ``forward``
-caches what ``backward`` needs (the patch matrices of the input, the positions
-of the maxima). :class:`Reshape` turns the rows of a design matrix back into
+caches what ``backward`` needs (the patch matrices of the input; the input and
+the maxima of each pooling window). :class:`Reshape` turns the rows of a design matrix back into
 images, so that ``mathbehindml.nn.train``, which takes
 ``X`` of shape ``(n_samples, n_features)``, can train a convolutional network.
 """
@@ -20,14 +20,14 @@ from numpy.typing import ArrayLike
 from mathbehindml._validation import check_positive_int, check_random_state
 from mathbehindml.nn._conv_checks import Array, check_images, check_pair, check_window_fits
 from mathbehindml.nn.base import Layer
-from mathbehindml.nn.conv import _conv2d_backward_cols, _conv2d_cols
+from mathbehindml.nn.conv import _conv2d_backward_cols, _conv2d_cols, _conv2d_param_grads
 from mathbehindml.nn.im2col import _geometry, _im2col
 from mathbehindml.nn.pool import (
     _avg_pool,
     _avg_pool_backward,
-    _max_pool,
-    _max_pool_backward,
     _pool_geometry,
+    _route_to_first_max,
+    _running_max,
 )
 
 __all__ = ["AvgPool2D", "Conv2D", "MaxPool2D", "Reshape"]
@@ -130,6 +130,11 @@ class Conv2D(Layer):
         self.grads = {"W": grad_w, "b": grad_b}
         return grad_x
 
+    def _backward_params_unchecked(self, grad_out: Array) -> None:
+        """The weight and bias gradients of :meth:`_backward`, without the input gradient."""
+        grad_w, grad_b = _conv2d_param_grads(grad_out, self._cache[0], self.params["W"])
+        self.grads = {"W": grad_w, "b": grad_b}
+
     def __repr__(self) -> str:
         return (f"Conv2D({self.in_channels}, {self.out_channels}, kernel_size="
                 f"{self.kernel_size}, stride={self.stride}, padding={self.padding})")
@@ -179,7 +184,11 @@ class MaxPool2D(_Pool2D):
 
     ``backward`` sends each output's gradient to the position of its window's
     maximum (the first one in row-major order on ties) and zero elsewhere; see
-    :func:`~mathbehindml.nn.pool.max_pool2d_backward`.
+    :func:`~mathbehindml.nn.pool.max_pool2d_backward`. The layer computes the
+    same numbers as :func:`~mathbehindml.nn.pool.max_pool2d` and its backward
+    pass, in a faster order: ``forward`` keeps only the maxima (a running
+    ``np.maximum`` over the window offsets, caching the input), and ``backward``
+    finds the first maximum of each window by comparing the input with them.
 
     Parameters
     ----------
@@ -208,11 +217,13 @@ class MaxPool2D(_Pool2D):
     """
 
     def _pool(self, x: Array, geometry: Any) -> tuple[Array, Any]:
-        return _max_pool(x, geometry)  # the maxima, and the positions of the first maxima
+        best = _running_max(x, geometry)  # the maxima; their positions are found in backward
+        return best, (x, best)
 
-    def _unpool(self, grad_out: Array, arg: Any, shape: tuple[int, ...], geometry: Any
+    def _unpool(self, grad_out: Array, cache: Any, shape: tuple[int, ...], geometry: Any
                 ) -> Array:
-        return _max_pool_backward(grad_out, arg, shape, geometry)
+        x, best = cache
+        return _route_to_first_max(grad_out, x, best, geometry)
 
 
 class AvgPool2D(_Pool2D):

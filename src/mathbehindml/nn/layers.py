@@ -20,7 +20,7 @@ from mathbehindml._validation import (
     check_random_state,
     check_scalar,
 )
-from mathbehindml.functions import relu, sigmoid
+from mathbehindml.functions import sigmoid
 from mathbehindml.nn.base import Array, Layer
 
 __all__ = ["Dense", "Flatten", "ReLU", "Sigmoid", "Tanh"]
@@ -146,6 +146,11 @@ class Dense(Layer):
         self.grads = {"W": x.T @ grad_out, "b": grad_out.sum(axis=0)}
         return grad_out @ self.params["W"].T
 
+    def _backward_params_unchecked(self, grad_out: Array) -> None:
+        """The parameter gradients of :meth:`_backward` alone, without ``G W^T`` (for ``train``)."""
+        x = self._cache
+        self.grads = {"W": x.T @ grad_out, "b": grad_out.sum(axis=0)}
+
     def __repr__(self) -> str:
         return f"Dense({self.in_features}, {self.out_features})"
 
@@ -168,7 +173,8 @@ class ReLU(Layer):
     """
 
     def _forward(self, x: Array) -> tuple[Array, Array]:
-        return relu(x), x > 0
+        # mathbehindml.functions.relu(x) without its input check: forward has checked x
+        return np.maximum(x, 0.0), x > 0
 
     def _backward(self, grad_out: Array, positive: NDArray[np.bool_]) -> Array:
         return grad_out * positive

@@ -183,6 +183,29 @@ class Sequential:
             grad = fast(grad) if fast is not None else np.asarray(layer.backward(grad))
         return grad
 
+    def _backward_params_unchecked(self, grad_out: Array) -> None:
+        """Fill every layer's ``grads``, skipping work whose result nobody reads (for ``train``).
+
+        The same gradients as :meth:`_backward_unchecked`, but the first layer
+        with parameters computes only their gradients (not its input gradient),
+        and the parameter-free layers before it (``Reshape``, ...) are not run
+        backwards at all.
+        """
+        first = next((i for i, layer in enumerate(self.layers) if layer.params), None)
+        if first is None:
+            return
+        grad = grad_out
+        for i in range(len(self.layers) - 1, first, -1):
+            layer = self.layers[i]
+            fast = getattr(layer, "_backward_unchecked", None)
+            grad = fast(grad) if fast is not None else np.asarray(layer.backward(grad))
+        layer = self.layers[first]
+        fast = getattr(layer, "_backward_params_unchecked", None)
+        if fast is not None:
+            fast(grad)
+        else:
+            layer.backward(grad)
+
     @property
     def params(self) -> dict[str, Array]:
         """Every layer's parameters, keyed ``"<layer index>.<name>"`` (the layers' own arrays).
@@ -299,10 +322,12 @@ class SoftmaxCrossEntropy:
 
     def _forward_unchecked(self, Z: Array, labels: NDArray[np.intp]) -> float:
         """:meth:`forward` for finite 2-D logits and valid labels, unchecked (for ``train``)."""
-        shifted = Z - Z.max(axis=1, keepdims=True)  # log_softmax, as in mathbehindml.functions
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        # log_softmax, as in mathbehindml.functions; the reductions Z.max, .sum and np.mean are
+        # called as the ufunc reductions they wrap (the same arithmetic, less Python per batch)
+        shifted = Z - np.maximum.reduce(Z, axis=1, keepdims=True)
+        log_p = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
         self._probs, self._labels = np.exp(log_p), labels
-        return float(-np.mean(log_p[np.arange(Z.shape[0]), labels]))
+        return float(-(np.add.reduce(log_p[np.arange(Z.shape[0]), labels]) / Z.shape[0]))
 
     def backward(self) -> Array:
         r"""The gradient :math:`(\mathbf{P - Y})/n` of the last loss with respect to the logits.

@@ -9,6 +9,11 @@ ignored, so the output size is :math:`\lfloor (H - k_h)/s_h \rfloor + 1` by
 
 Both are computed with one vectorised operation per window offset
 :math:`(i, j)` (at most :math:`k_h k_w` of them), never a loop over pixels.
+The layer :class:`~mathbehindml.nn.conv_layers.MaxPool2D` uses a branch-free
+variant of the same scan (the private ``_running_max`` and
+``_route_to_first_max``), which keeps only the maxima in the forward pass and
+finds their first positions again in the backward pass; it returns the same
+numbers as :func:`max_pool2d` and :func:`max_pool2d_backward`.
 """
 
 from __future__ import annotations
@@ -75,6 +80,47 @@ def _max_pool_backward(grad_out: Array, arg: NDArray[np.intp], x_shape: tuple[in
     hit = np.empty(arg.shape, dtype=bool)
     for pos, index in _offsets(*geometry):
         np.equal(arg, pos, out=hit)
+        if s[0] >= k[0] and s[1] >= k[1]:  # windows do not overlap: write in place
+            np.multiply(grad_out, hit, out=grad_x[index])
+        else:
+            grad_x[index] += grad_out * hit
+    return grad_x
+
+
+def _running_max(x: Array, geometry: Geometry) -> Array:
+    """The maxima of the windows alone, by a branch-free running ``np.maximum``.
+
+    For the layer :class:`~mathbehindml.nn.conv_layers.MaxPool2D`, which needs no
+    positions in the forward pass: it finds them again in the backward pass, with
+    :func:`_route_to_first_max`. The same maxima as :func:`_max_pool` (as
+    numbers: where a window's maximum is a zero held with both signs, the sign of
+    the zero returned follows ``np.maximum``).
+    """
+    offsets = _offsets(*geometry)
+    _, first = next(offsets)
+    best = x[first].copy()
+    for _, index in offsets:
+        np.maximum(x[index], best, out=best)
+    return best
+
+
+def _route_to_first_max(grad_out: Array, x: Array, best: Array, geometry: Geometry) -> Array:
+    """The backward pass of :func:`_running_max`; equals :func:`_max_pool_backward`.
+
+    Scans the offsets in row-major order, as :func:`_max_pool` does: an offset
+    receives its window's gradient where its pixel equals the window's maximum
+    ``best`` and no earlier offset of the window has (``taken``), so ties go to
+    the first maximum. Every step is a whole-array comparison, without the
+    data-dependent branches of a masked copy.
+    """
+    k, s, _ = geometry
+    grad_x = np.zeros(x.shape)
+    taken = np.zeros(best.shape, dtype=bool)
+    hit = np.empty(best.shape, dtype=bool)
+    for _, index in _offsets(*geometry):
+        np.equal(x[index], best, out=hit)
+        np.greater(hit, taken, out=hit)  # a maximum here, and none earlier in the window
+        np.logical_or(taken, hit, out=taken)
         if s[0] >= k[0] and s[1] >= k[1]:  # windows do not overlap: write in place
             np.multiply(grad_out, hit, out=grad_x[index])
         else:

@@ -89,7 +89,10 @@ class _Batches:
     batches have the same kind of input, so when the model and the loss offer
     unchecked variants (the package's layers, ``Sequential`` and
     ``SoftmaxCrossEntropy`` do), those are used and only the finiteness of the
-    logits is checked, once per batch, to report divergence.
+    logits is checked, once per batch, to report divergence. The backward pass
+    skips the network's input gradient, which nobody reads
+    (``_backward_params_unchecked``), and a package optimizer takes its later
+    steps through ``Optimizer._step_unchecked``.
     """
 
     def __init__(self, model: Any, loss: Any, optimizer: Any, labels: NDArray[np.intp]) -> None:
@@ -98,11 +101,13 @@ class _Batches:
                      and callable(getattr(model, "_backward_unchecked", None))
                      and callable(getattr(loss, "_forward_unchecked", None)))
         self.checked = True
-        # after the first, checked step, a package optimizer's own update rule is applied
-        # directly (the keys, shapes and dtypes of the parameters cannot change in between)
+        # after the first, checked step, a package optimizer's unchecked step is used (the
+        # keys, shapes and dtypes of the parameters cannot change in between)
         plain = isinstance(optimizer, Optimizer) and type(optimizer).step is Optimizer.step
-        self.update = optimizer._update if (self.fast and plain) else None
+        self.update = optimizer._step_unchecked if (self.fast and plain) else None
         self.params: dict[str, Array] = {}
+        # the network's input gradient is never read: skip it when the model can
+        self.backward_params = getattr(model, "_backward_params_unchecked", None)
 
     def diverged(self, epoch: int) -> ValueError:
         return ValueError(
@@ -133,6 +138,8 @@ class _Batches:
         if self.checked:
             self.model.backward(self.loss.backward())
             self.checked = not self.fast
+        elif self.backward_params is not None:
+            self.backward_params(self.loss.backward())
         else:
             self.model._backward_unchecked(self.loss.backward())
 
@@ -142,8 +149,7 @@ class _Batches:
             self.optimizer.step(self.model.params, self.model.grads)
             self.params = self.model.params if self.update is not None else {}
             return
-        for key, grad in self.model.grads.items():
-            self.update(key, self.params[key], grad)
+        self.update(self.params, self.model.grads)
 
 
 def _predict_scores(model: Any, X: Array) -> Array:
@@ -247,9 +253,10 @@ def train(
     for epoch in range(1, epochs + 1):
         total, correct = 0.0, 0
         for idx in minibatches(n, batch_size, random_state=rng):
-            logits, value = batch.forward(X[idx], labels[idx], epoch)  # forward pass, loss
+            y_batch = labels[idx]
+            logits, value = batch.forward(X[idx], y_batch, epoch)  # forward pass, loss
             total += value * idx.shape[0]
-            correct += int(np.count_nonzero(logits.argmax(axis=1) == labels[idx]))
+            correct += int(np.count_nonzero(logits.argmax(axis=1) == y_batch))
             batch.backward()  # backpropagation: fills model.grads
             batch.step()  # optimizer.step(model.params, model.grads)
         history.train_loss.append(total / n)

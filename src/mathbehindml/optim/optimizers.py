@@ -5,7 +5,9 @@ An optimizer sees parameters and gradients as two dicts with the same keys,
 layers of ``mathbehindml.nn`` hold them. :meth:`Optimizer.step` validates both
 and updates every array of ``params`` in place, so a layer holding a reference
 to ``W`` sees the new weights. Momentum and Adam keep their running averages per
-key in ``state``.
+key in ``state``. Training loops that have validated their parameters once
+(``mathbehindml.nn.train``) may call the private ``Optimizer._step_unchecked``
+afterwards: the same update without the checks.
 """
 
 from __future__ import annotations
@@ -159,6 +161,20 @@ class Optimizer:
         """
         for key, p, g in _check_params_grads(params, grads):
             self._update(key, p, g)
+
+    def _step_unchecked(self, params: Mapping[Any, NDArray[np.floating[Any]]],
+                        grads: Mapping[Any, NDArray[np.float64]]) -> None:
+        """:meth:`step` without validating its arguments: the same updates, in the same order.
+
+        For loops such as :func:`mathbehindml.nn.train` that pass the same
+        parameter arrays on every step and whose gradients come from the
+        layers' own backward passes: they call the checked :meth:`step` first,
+        which validates the keys, dtypes, shapes and writeability, and this
+        method afterwards. ``grads`` must hold finite float64 arrays with the
+        keys and shapes of ``params``; nothing here checks it.
+        """
+        for key, p in params.items():
+            self._update(key, p, grads[key])
 
     def reset(self) -> None:
         """Forget the running state (velocities, moments, step counts).
