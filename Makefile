@@ -4,6 +4,7 @@
 #   make livehtml  rebuild and reload the browser on every save (sphinx-autobuild)
 #   make lock      recompile requirements.lock from pyproject.toml
 #   make bench     speed of the package against the reference libraries
+#   make torch     add PyTorch CPU (test oracle, benchmark reference) if a local wheel exists
 #   make build-bench  cold, no-op, one-chapter and package-edit build times; largest page
 #   make pdf       the whole book as one PDF in _build/pdf/book.pdf (no LaTeX: Chromium)
 #   make pdf-test  print the PDF and check its pages and text (slow; not part of make test)
@@ -27,7 +28,7 @@ unexport PYTHONDONTWRITEBYTECODE
 NPM_STAMP  := node_modules/.installed
 
 .PHONY: help html html-clean test lint unit book-test livehtml lock bench clean venv assets
-.PHONY: build-bench
+.PHONY: build-bench torch
 
 help:
 	@sed -n '2,/^$$/p' Makefile | sed 's/^# //'
@@ -75,6 +76,20 @@ lock: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# PyTorch is optional: the tests that use it skip without it. Only a CPU wheel that pip can
+# find without an index (pip's find-links) is accepted; otherwise nothing is installed.
+torch: $(VENV_STAMP)
+	@if $(BIN)/python -c "import torch" >/dev/null 2>&1; then \
+		echo "PyTorch is installed: $$($(BIN)/python -c 'import torch; print(torch.__version__)')"; \
+	elif $(BIN)/python -m pip download --quiet --no-index --no-deps --dest $(VENV)/torch-wheel \
+			"$$(grep '^torch==' requirements-torch.lock)" >/dev/null 2>&1; then \
+		$(BIN)/python -m pip install --quiet $(VENV)/torch-wheel/torch-*.whl -r requirements-torch.lock \
+			&& rm -rf $(VENV)/torch-wheel; \
+	else \
+		echo "No local CPU wheel of $$(grep '^torch==' requirements-torch.lock): PyTorch not installed;" \
+		     "its oracle tests and benchmark rows will skip."; \
+	fi
 
 build-bench: $(VENV_STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/build_bench.py
