@@ -27,7 +27,11 @@ is missing. Setup time is never measured.
 ``python bench_x.py`` runs every implementation of every benchmark, each in a fresh
 ``python bench_x.py --child BENCHMARK IMPLEMENTATION`` process, and prints one table
 per benchmark: median seconds per call and the ratio to the reference (below 1 means
-faster). When the environment variable ``MATHBEHINDML_BENCH_RESULTS`` names a file,
+faster). The processes run in three interleaved rounds (``MATHBEHINDML_BENCH_ROUNDS``
+changes the number), A B C A B C A B C, and each row reports the median of its rounds'
+medians: on a shared machine the load changes between processes, and interleaving lets
+such a change hit every implementation rather than bias one ratio.
+When the environment variable ``MATHBEHINDML_BENCH_RESULTS`` names a file,
 the rows are also appended to it as JSON lines, which ``run.py`` gathers into one table.
 
 Wall-clock numbers are printed, never asserted: the tests check correctness, the
@@ -48,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RESULTS_ENV = "MATHBEHINDML_BENCH_RESULTS"
+ROUNDS_ENV = "MATHBEHINDML_BENCH_ROUNDS"
 
 
 class Unavailable(Exception):  # noqa: N818 (a signal to skip, not an error)
@@ -206,13 +211,26 @@ def main(benchmarks: Sequence[Benchmark], argv: Sequence[str] | None = None) -> 
         print(json.dumps(_run_child(benchmarks, argv[1], argv[2])))
         return 0
     script = Path(sys.modules["__main__"].__file__).resolve()
+    rounds = int(os.environ.get(ROUNDS_ENV, "3"))
     failed = False
     for bench in benchmarks:
-        rows = []
-        for name in bench.implementations:
-            result = _measure(script, bench, name)
-            failed |= "error" in result
-            rows.append({"name": name, **result})
+        results: dict[str, list[dict[str, object]]] = {name: [] for name in bench.implementations}
+        for _ in range(rounds):  # interleaved, so a change of the machine's load hits all
+            for name in bench.implementations:
+                results[name].append(_measure(script, bench, name))
+        rows = [{"name": name, **_combine(runs)} for name, runs in results.items()]
+        failed |= any("error" in r for r in rows)
         report_rows(bench.title, bench.reference, rows)
         _record(bench.title, bench.reference, rows)
     return 1 if failed else 0
+
+
+def _combine(runs: list[dict[str, object]]) -> dict[str, object]:
+    """One row from the rounds of one implementation: the median of the processes' medians."""
+    for run in runs:
+        if "median" not in run:
+            return run  # skipped or failed: the first such round says why
+    combined = dict(runs[0])
+    combined["median"] = statistics.median(run["median"] for run in runs)
+    combined["runs"] = sum(run["runs"] for run in runs)
+    return combined
