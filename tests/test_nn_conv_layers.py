@@ -149,3 +149,35 @@ def test_a_small_cnn_learns_the_digits():
     repr_ = repr(model)
     assert "Conv2D(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))" in repr_
     assert "MaxPool2D((2, 2), stride=(2, 2))" in repr_ and "Reshape((1, 8, 8))" in repr_
+
+
+def test_conv2d_layer_reuses_its_scratch_arrays_safely():
+    """Correct and unaliased results over calls that change the data and the batch shape.
+
+    The layer keeps its temporaries (padded input, patch matrix, products) between
+    calls. Large inputs make a stale padding border visible; the forward pass is
+    compared with the loop definition, the backward pass with the adjoint identities
+    <conv(dx), g> = <dx, grad_x> and <conv_w(dw), g> = <dw, grad_W> of that definition.
+    """
+    rng = np.random.default_rng(7)
+    geometry = {"stride": (2, 1), "padding": (1, 2)}
+    layer = Conv2D(2, 3, (3, 2), **geometry, random_state=0)
+    layer.params["b"][...] = rng.standard_normal(3)
+    w, b = layer.params["W"], layer.params["b"]
+    returned = []
+    for shape in [(3, 2, 7, 6), (3, 2, 7, 6), (1, 2, 5, 9), (3, 2, 7, 6)]:
+        x = 100.0 * rng.standard_normal(shape)
+        y = layer.forward(x)
+        assert_allclose(y, conv2d_naive(x, w, b, **geometry), rtol=1e-12, atol=1e-9)
+        g = rng.standard_normal(y.shape)
+        grad_x = layer.backward(g)
+        dx, dw = rng.standard_normal(x.shape), rng.standard_normal(w.shape)
+        assert np.isclose(np.vdot(conv2d_naive(dx, w, **geometry), g), np.vdot(dx, grad_x),
+                          rtol=1e-11, atol=1e-11)
+        assert np.isclose(np.vdot(conv2d_naive(x, dw, **geometry), g),
+                          np.vdot(dw, layer.grads["W"]), rtol=1e-11, atol=1e-9)
+        assert_allclose(layer.grads["b"], g.sum(axis=(0, 2, 3)), rtol=1e-12, atol=1e-12)
+        returned.append((y, y.copy(), grad_x, grad_x.copy()))
+    for y, y_then, grad_x, grad_x_then in returned:  # later calls did not overwrite them
+        np.testing.assert_array_equal(y, y_then)
+        np.testing.assert_array_equal(grad_x, grad_x_then)

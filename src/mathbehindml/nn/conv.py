@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from mathbehindml._validation import as_float_array, check_finite
 from mathbehindml.nn._conv_checks import Array, check_array_shape, check_images
+from mathbehindml.nn._scratch import Scratch, empty
 from mathbehindml.nn.im2col import (
     Pair,
     _col2im,
@@ -133,29 +134,43 @@ def conv2d(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None, *,
     return _conv2d_cols(_im2col(x, k, s, p, out), w, b, x.shape[0], out)
 
 
-def _conv2d_cols(cols: Array, w: Array, b: Array | None, n: int, out: tuple[int, int]
-                 ) -> Array:
+def _conv2d_cols(cols: Array, w: Array, b: Array | None, n: int, out: tuple[int, int],
+                 work: Scratch | None = None) -> Array:
     """The forward pass from the batch's patch matrix: one product, plus the bias."""
-    y = (w.reshape(w.shape[0], -1) @ cols).reshape(w.shape[0], n, out[0], out[1])
-    y = np.ascontiguousarray(y.transpose(1, 0, 2, 3))
-    if b is not None:
-        y += b[:, None, None]
+    c_out = w.shape[0]
+    product = empty(work, "conv.product", (c_out, cols.shape[1]))  # (C_out, N H_out W_out)
+    np.matmul(w.reshape(c_out, -1), cols, out=product)
+    y = np.empty((n, c_out, out[0], out[1]))  # back to NCHW, adding the bias on the way
+    np.add(product.reshape(c_out, n, out[0], out[1]).transpose(1, 0, 2, 3),
+           0.0 if b is None else b[:, None, None], out=y)
     return y
 
 
+def _upstream_matrix(grad_out: Array, work: Scratch | None) -> Array:
+    """The upstream gradient as the matrix G of shape ``(C_out, N·H_out·W_out)``."""
+    n, c_out, h_out, w_out = grad_out.shape
+    G = empty(work, "conv.upstream", (c_out, n, h_out, w_out))
+    np.copyto(G, grad_out.transpose(1, 0, 2, 3))
+    return G.reshape(c_out, -1)
+
+
 def _conv2d_backward_cols(grad_out: Array, cols: Array, w: Array, x_shape: tuple[int, ...],
-                          geometry: Geometry) -> tuple[Array, Array, Array]:
+                          geometry: Geometry, work: Scratch | None = None
+                          ) -> tuple[Array, Array, Array]:
     """The three gradients from the cached patch matrix (see :func:`conv2d_backward`)."""
-    G = grad_out.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)  # (C_out, N H_out W_out)
+    G = _upstream_matrix(grad_out, work)
     grad_w = (G @ cols.T).reshape(w.shape)
-    grad_x = _col2im(w.reshape(w.shape[0], -1).T @ G, x_shape, *geometry)
-    return grad_x, grad_w, grad_out.sum(axis=(0, 2, 3))
+    grad_cols = empty(work, "conv.grad_cols", cols.shape)
+    np.matmul(w.reshape(w.shape[0], -1).T, G, out=grad_cols)  # the gradient of cols
+    grad_x = _col2im(grad_cols, x_shape, *geometry, work=work)
+    return grad_x, grad_w, G.sum(axis=1)
 
 
-def _conv2d_param_grads(grad_out: Array, cols: Array, w: Array) -> tuple[Array, Array]:
+def _conv2d_param_grads(grad_out: Array, cols: Array, w: Array, work: Scratch | None = None
+                        ) -> tuple[Array, Array]:
     """The weight and bias gradients of :func:`_conv2d_backward_cols` alone (no col2im)."""
-    G = grad_out.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)
-    return (G @ cols.T).reshape(w.shape), grad_out.sum(axis=(0, 2, 3))
+    G = _upstream_matrix(grad_out, work)
+    return (G @ cols.T).reshape(w.shape), G.sum(axis=1)
 
 
 def conv2d_backward(grad_out: ArrayLike, x: ArrayLike, weight: ArrayLike, *,

@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 
 from mathbehindml._validation import check_positive_int, check_random_state
 from mathbehindml.nn._conv_checks import Array, check_images, check_pair, check_window_fits
+from mathbehindml.nn._scratch import Scratch
 from mathbehindml.nn.base import Layer
 from mathbehindml.nn.conv import _conv2d_backward_cols, _conv2d_cols, _conv2d_param_grads
 from mathbehindml.nn.im2col import _geometry, _im2col
@@ -41,6 +42,12 @@ class Conv2D(Layer):
     \rfloor + 1` (likewise :math:`W_\text{out}`). The forward pass keeps the
     patch matrices of :func:`~mathbehindml.nn.im2col.im2col`, so the backward pass
     costs two matrix products and one :func:`~mathbehindml.nn.im2col.col2im`.
+
+    The layer also keeps its temporaries from call to call (the padded input, the
+    patch matrix, the product and the gradient of the patch matrix: about three
+    times the patch matrix's memory), because on small batches allocating them
+    anew costs more than the arithmetic. Outputs and gradients are always new
+    arrays.
 
     Parameters
     ----------
@@ -105,6 +112,7 @@ class Conv2D(Layer):
         self.params = {"W": math.sqrt(2.0 / fan_in) * rng.standard_normal(shape),
                        "b": np.zeros(self.out_channels)}
         self.grads = {key: np.zeros_like(p) for key, p in self.params.items()}
+        self._work = Scratch()  # the temporaries of forward and backward, reused
 
     def _check_input(self, x: ArrayLike) -> Array:
         x = check_images(x, "x")
@@ -119,20 +127,22 @@ class Conv2D(Layer):
 
     def _forward(self, x: Array) -> tuple[Array, Any]:
         geometry = _geometry(x.shape, self.kernel_size, self.stride, self.padding)
-        cols = _im2col(x, *geometry)
-        out = _conv2d_cols(cols, self.params["W"], self.params["b"], x.shape[0], geometry[3])
+        cols = _im2col(x, *geometry, work=self._work)
+        out = _conv2d_cols(cols, self.params["W"], self.params["b"], x.shape[0], geometry[3],
+                           work=self._work)
         return out, (cols, x.shape, geometry)
 
     def _backward(self, grad_out: Array, cache: Any) -> Array:
         cols, shape, geometry = cache
         grad_x, grad_w, grad_b = _conv2d_backward_cols(grad_out, cols, self.params["W"],
-                                                       shape, geometry)
+                                                       shape, geometry, work=self._work)
         self.grads = {"W": grad_w, "b": grad_b}
         return grad_x
 
     def _backward_params_unchecked(self, grad_out: Array) -> None:
         """The weight and bias gradients of :meth:`_backward`, without the input gradient."""
-        grad_w, grad_b = _conv2d_param_grads(grad_out, self._cache[0], self.params["W"])
+        grad_w, grad_b = _conv2d_param_grads(grad_out, self._cache[0], self.params["W"],
+                                             work=self._work)
         self.grads = {"W": grad_w, "b": grad_b}
 
     def __repr__(self) -> str:

@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike
 
 from mathbehindml._validation import as_float_array, check_finite, check_scalar
 from mathbehindml.nn._conv_checks import Array, check_images, check_pair, check_window_fits
+from mathbehindml.nn._scratch import Scratch, empty, zeros
 
 __all__ = ["col2im", "conv_output_size", "im2col"]
 
@@ -78,16 +79,19 @@ def _geometry(shape: tuple[int, ...], kernel_size: Pair, stride: Pair, padding: 
 
 
 def _im2col(x: Array, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int],
-            out: tuple[int, int]) -> Array:
+            out: tuple[int, int], work: Scratch | None = None) -> Array:
     """The patch matrices of the batch side by side: shape ``(C·kH·kW, N·H_out·W_out)``.
 
     On validated arguments. Row ``(c, i, j)`` holds, for every image and window,
     the pixel at offset ``(i, j)`` of channel ``c``: one strided copy per offset.
+    With ``work`` (a layer's scratch space) the padded image and the result are
+    reused from call to call.
     """
     n, c, h, w = x.shape
-    xp = np.zeros((c, n, h + 2 * p[0], w + 2 * p[1]))  # channels first: rows stay contiguous
+    # channels first, so that the copies move whole rows; only the interior is written
+    xp = zeros(work, "im2col.padded", (c, n, h + 2 * p[0], w + 2 * p[1]))
     xp[:, :, p[0] : p[0] + h, p[1] : p[1] + w] = x.transpose(1, 0, 2, 3)
-    cols = np.empty((c, k[0], k[1], n, out[0], out[1]))
+    cols = empty(work, "im2col.cols", (c, k[0], k[1], n, out[0], out[1]))
     for i in range(k[0]):
         for j in range(k[1]):
             cols[:, i, j] = xp[:, :, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]]
@@ -95,11 +99,12 @@ def _im2col(x: Array, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int]
 
 
 def _col2im(cols: Array, shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int],
-            p: tuple[int, int], out: tuple[int, int]) -> Array:
-    """The adjoint of :func:`_im2col`: the same loop, with ``+=``; returns NCHW."""
+            p: tuple[int, int], out: tuple[int, int], work: Scratch | None = None) -> Array:
+    """The adjoint of :func:`_im2col`: the same loop, with ``+=``; returns a new NCHW array."""
     n, c, h, w = shape
     blocks = cols.reshape(c, k[0], k[1], n, out[0], out[1])
-    xp = np.zeros((c, n, h + 2 * p[0], w + 2 * p[1]))
+    xp = empty(work, "col2im.padded", (c, n, h + 2 * p[0], w + 2 * p[1]))
+    xp.fill(0.0)
     for i in range(k[0]):
         for j in range(k[1]):
             xp[:, :, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]] += blocks[:, i, j]
