@@ -8,6 +8,7 @@ chapter (residuals orthogonal to the columns, fitted values = projection of y).
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -153,6 +154,22 @@ def test_normal_equations_warn_when_gram_matrix_is_ill_conditioned():
         warnings.simplefilter("error")
         ols_qr(V, np.ones(60))
         ols_svd(V, np.ones(60))
+
+
+def test_ill_conditioning_warning_points_at_the_callers_line():
+    """The warning names the user's call (file and line), not a line inside the package."""
+    rng = np.random.default_rng(0)
+    U, _ = np.linalg.qr(rng.standard_normal((60, 6)))
+    V = U * np.logspace(0, -7.9, 6)
+    for fit_intercept in (False, True):
+        with pytest.warns(IllConditionedWarning) as record:
+            line = sys._getframe().f_lineno + 1
+            LinearRegression(solver="normal", fit_intercept=fit_intercept).fit(V, np.ones(60))
+        assert [(w.filename, w.lineno) for w in record] == [(__file__, line)]
+    with pytest.warns(IllConditionedWarning) as record:
+        line = sys._getframe().f_lineno + 1
+        ols_normal_equations(V, np.ones(60))
+    assert [(w.filename, w.lineno) for w in record] == [(__file__, line)]
 
 
 # ---------------------------------------------------------------------------- the estimator

@@ -3,6 +3,7 @@ bad-input path."""
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -242,6 +243,26 @@ def test_softmax_on_separable_classes_warns():
         with pytest.warns(ConvergenceWarning, match=r"linearly separable.*alpha > 0"):
             model = SoftmaxRegression(solver=solver).fit(X, y)
         assert np.all(np.isfinite(model.coef_)) and model.score(X, y) == 1.0
+
+
+@pytest.mark.parametrize("Model", [LogisticRegression, SoftmaxRegression])
+def test_convergence_warning_points_at_the_callers_line(Model):
+    X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 0, 1, 1])  # separable
+    with pytest.warns(ConvergenceWarning, match="linearly separable") as record:
+        line = sys._getframe().f_lineno + 1
+        Model().fit(X, y)
+    assert [(w.filename, w.lineno) for w in record] == [(__file__, line)]
+
+
+@pytest.mark.parametrize(("Model", "y"), [(LogisticRegression, ["b", "a", "b", "a", "b", "a"]),
+                                          (SoftmaxRegression, ["b", "a", "c", "b", "a", "c"])])
+def test_ties_go_to_the_first_class(Model, y):
+    X, y = np.arange(6.0)[:, None], np.array(y)
+    model = fit_quietly(Model(alpha=0.1), X, y)
+    model.coef_ = np.zeros_like(model.coef_)  # every logit 0: every class equally probable
+    model.intercept_ = np.zeros_like(model.intercept_)
+    assert_array_equal(model.predict(X), np.full(6, "a"))
+    assert model.score(X, y) == np.mean(y == "a")
 
 
 # ---------------------------------------------------------------------------- bad input

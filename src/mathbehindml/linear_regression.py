@@ -15,6 +15,7 @@ all are re-exported here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -80,20 +81,27 @@ class _LinearModel:
     coef_: NDArray[np.float64]
     intercept_: Any
 
-    def _validate_fit_data(self, X: ArrayLike, y: ArrayLike):
+    def _fit_centred(self, X: ArrayLike, y: ArrayLike,
+                     solve: Callable[[NDArray[np.float64], NDArray[np.float64], bool],
+                                     NDArray[np.float64]]) -> None:
+        """Validate, centre, solve the centred problem, recover the intercept; set coef_.
+
+        ``solve(Xc, Yc, fit_intercept)`` returns the weights ``W`` of shape
+        ``(n_features, n_targets)`` for the centred data (``Yc`` is always 2-D); the
+        intercept is then :math:`b = \\bar y - \\bar x^\\top W`, and ``coef_`` and
+        ``intercept_`` take scikit-learn's shapes (a vector and a float for one target).
+        """
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         X, y = check_2d(X, "X"), check_1d_or_2d(y, "y")
         check_consistent_length(X=X, y=y)
-        return fit_intercept, X, y
-
-    def _set_coef(self, W, x_mean, y_mean, y: NDArray[np.float64], n_features: int) -> None:
-        """Store coef_ (scikit-learn's shapes) and the intercept b = mean(y) - mean(x) @ w."""
+        x_mean, y_mean, Xc, Yc = _centre(X, y[:, None] if y.ndim == 1 else y, fit_intercept)
+        W = solve(Xc, Yc, fit_intercept)
         intercept = y_mean - x_mean @ W
         if y.ndim == 1:
             self.coef_, self.intercept_ = W[:, 0], float(intercept[0])
         else:
             self.coef_, self.intercept_ = np.ascontiguousarray(W.T), intercept
-        self.n_features_in_ = n_features
+        self.n_features_in_ = X.shape[1]
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predict :math:`\\hat y = X w + b`.
@@ -252,25 +260,29 @@ class LinearRegression(_LinearModel):
         (array([1.]), 1.0)
         """
         solver = check_in(self.solver, "solver", SOLVERS)
-        fit_intercept, X, y = self._validate_fit_data(X, y)
-        n, d = X.shape
-        if solver == "normal" and fit_intercept and n - 1 < d:
+        self._fit_centred(X, y, lambda Xc, Yc, centred: self._solve(solver, Xc, Yc, centred))
+        return self
+
+    def _solve(self, solver: str, Xc: NDArray[np.float64], Yc: NDArray[np.float64],
+               centred: bool) -> NDArray[np.float64]:
+        """Least squares on the centred data with ``solver``; sets ``rank_`` and ``singular_``."""
+        n, d = Xc.shape
+        if solver == "normal" and centred and n - 1 < d:
             raise ValueError(
                 f"X^T X of the centred X is singular: centring for the intercept leaves rank "
                 f"at most n_samples - 1 = {n - 1} < n_features = {d}. Use solver='svd' for the "
                 "minimum-norm solution."
             )
-        x_mean, y_mean, Xc, Yc = _centre(X, y[:, None] if y.ndim == 1 else y, fit_intercept)
         solution: LstsqSolution
         if solver == "svd":
             solution = _solve_svd(Xc, Yc)
         elif solver == "qr":
             solution = _solve_qr(Xc, Yc)
-        else:
-            solution = _solve_normal(Xc, Yc, stacklevel=2)
-        self._set_coef(solution.coef, x_mean, y_mean, y, d)
+        else:  # warn at the line that called fit, 5 frames up: this one, the lambda of
+            # fit, _fit_centred, fit, and that line
+            solution = _solve_normal(Xc, Yc, stacklevel=5)
         self.rank_, self.singular_ = solution.rank, solution.singular
-        return self
+        return solution.coef
 
 
 class Ridge(_LinearModel):
@@ -335,8 +347,5 @@ class Ridge(_LinearModel):
         array([2.])
         """
         alpha = float(check_scalar(self.alpha, "alpha", min_value=0))
-        fit_intercept, X, y = self._validate_fit_data(X, y)
-        x_mean, y_mean, Xc, Yc = _centre(X, y[:, None] if y.ndim == 1 else y, fit_intercept)
-        W = ridge_regression(Xc, Yc, alpha)
-        self._set_coef(W, x_mean, y_mean, y, X.shape[1])
+        self._fit_centred(X, y, lambda Xc, Yc, _: ridge_regression(Xc, Yc, alpha))
         return self

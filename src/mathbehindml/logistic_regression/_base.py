@@ -1,10 +1,10 @@
-"""What LogisticRegression and SoftmaxRegression share: hyper-parameters, fitting, warnings."""
+"""What LogisticRegression and SoftmaxRegression share: fitting, warnings, predict and score."""
 
 from __future__ import annotations
 
 import numbers
 import warnings
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -28,7 +28,11 @@ SOLVERS = ("newton", "gd")
 
 
 class LinearClassifierBase:
-    """Constructor, validation and the fitting loop shared by the two classifiers (private)."""
+    """Constructor, validation, fitting, ``predict`` and ``score`` of the two classifiers (private).
+
+    A subclass defines ``decision_function`` (the logits), ``predict_proba`` and
+    ``_class_index`` (the position in ``classes_`` of each sample's largest logit).
+    """
 
     _multiclass = False  # SoftmaxRegression sets True
 
@@ -57,6 +61,54 @@ class LinearClassifierBase:
         return f"{type(self).__name__}({', '.join(changed)})"
 
     # -------------------------------------------------------------------------- fitting
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
+        """Fit the coefficients and the intercepts to the training data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training samples, finite; standardised features help ``"gd"``.
+        y : array-like of shape (n_samples,)
+            Labels of any sortable type (numbers or strings): exactly two classes for
+            :class:`~mathbehindml.logistic_regression.LogisticRegression`, at least two
+            for :class:`~mathbehindml.logistic_regression.SoftmaxRegression`.
+
+        Returns
+        -------
+        LogisticRegression or SoftmaxRegression
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is not a finite 2-D array, the lengths differ, ``y`` has a single
+            class (or, for ``LogisticRegression``, more than two: use
+            ``SoftmaxRegression``), or a hyper-parameter is out of range.
+        TypeError
+            If ``X`` is not numeric or a hyper-parameter has the wrong type.
+
+        Warns
+        -----
+        ConvergenceWarning
+            If the classes are linearly separable (with ``alpha = 0``) or the
+            solver did not reach ``tol`` within ``max_iter`` iterations.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mathbehindml.logistic_regression import LogisticRegression, SoftmaxRegression
+        >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 1, 0, 1])
+        >>> model = LogisticRegression(alpha=0.1).fit(X, y)
+        >>> model.coef_.shape, isinstance(model.intercept_, float)
+        ((1,), True)
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
+        >>> model = SoftmaxRegression(alpha=0.1).fit(X, [0, 1, 2, 0, 1, 2])
+        >>> model.coef_.shape, bool(np.isclose(model.intercept_.sum(), 0.0))
+        ((3, 1), True)
+        """
+        self._fit(X, y)
+        return self
 
     def _validated_params(self) -> dict[str, Any]:
         return {
@@ -184,7 +236,83 @@ class LinearClassifierBase:
         check_n_features(X, self.n_features_in_, type(self).__name__)
         return X
 
-    def _score(self, X: ArrayLike, y: ArrayLike, predicted: NDArray[Any]) -> float:
+    def _class_index(self, logits: NDArray[np.float64]) -> NDArray[np.intp]:
+        """The position in ``classes_`` of the largest logit of each sample."""
+        raise NotImplementedError(f"{type(self).__name__} must define _class_index")
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The most probable class of each sample: the one with the largest logit.
+
+        For :class:`~mathbehindml.logistic_regression.LogisticRegression`, that is
+        ``classes_[1]`` where the logit is positive. Ties go to the class that comes
+        first in ``classes_`` (for two classes: probability 1/2 gives ``classes_[0]``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples with the features seen in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels drawn from ``classes_``.
+
+        Raises
+        ------
+        NotFittedError
+            If called before ``fit``.
+        ValueError
+            If ``X`` is not a finite 2-D array with ``n_features_in_`` columns.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mathbehindml.logistic_regression import LogisticRegression, SoftmaxRegression
+        >>> X, y = np.array([[-2.0], [-1.0], [1.0], [2.0], [0.1]]), ["a", "a", "b", "b", "a"]
+        >>> LogisticRegression(alpha=0.1).fit(X, y).predict([[-3.0], [3.0]]).tolist()
+        ['a', 'b']
+        >>> X = np.array([[-3.0], [-2.0], [0.0], [0.2], [2.0], [3.0]])
+        >>> model = SoftmaxRegression(alpha=0.01).fit(X, ["lo", "lo", "mid", "mid", "hi", "hi"])
+        >>> model.predict([[-2.5], [0.1], [2.5]]).tolist()
+        ['lo', 'mid', 'hi']
+        """
+        logits = self.decision_function(X)  # checks that the model is fitted
+        return self.classes_[self._class_index(logits)]
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """The accuracy of ``predict(X)`` against ``y``: the fraction predicted correctly.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples with the features seen in ``fit``.
+        y : array-like of shape (n_samples,)
+            Their true labels.
+
+        Returns
+        -------
+        float
+            The accuracy, in :math:`[0, 1]`.
+
+        Raises
+        ------
+        NotFittedError
+            If called before ``fit``.
+        ValueError, TypeError
+            For invalid ``X`` or ``y``, or labels of another kind than ``classes_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mathbehindml.logistic_regression import LogisticRegression, SoftmaxRegression
+        >>> X, y = np.array([[-2.0], [-1.0], [1.0], [2.0]]), np.array([0, 0, 1, 1])
+        >>> LogisticRegression(alpha=0.1).fit(X, y).score(X, y)
+        1.0
+        >>> X, y = np.array([[-3.0], [-2.0], [0.0], [0.2], [2.0], [3.0]]), [0, 0, 1, 1, 2, 2]
+        >>> SoftmaxRegression(alpha=0.01).fit(X, y).score(X, y)
+        1.0
+        """
+        predicted = self.predict(X)
         labels = check_labels(y, "y")
         check_consistent_length(X=predicted, y=labels)
         return accuracy_score(labels, predicted)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -78,47 +76,6 @@ class LogisticRegression(LinearClassifierBase):
     ['no', 'yes']
     """
 
-    def fit(self, X: ArrayLike, y: ArrayLike) -> LogisticRegression:
-        """Fit the coefficients and the intercept to the training data.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The training samples, finite; standardised features help ``"gd"``.
-        y : array-like of shape (n_samples,)
-            Labels of exactly two classes, of any sortable type (numbers or strings).
-
-        Returns
-        -------
-        LogisticRegression
-            ``self``, fitted.
-
-        Raises
-        ------
-        ValueError
-            If ``X`` is not a finite 2-D array, the lengths differ, ``y`` has fewer
-            or more than two classes (more: use ``SoftmaxRegression``), or a
-            hyper-parameter is out of range.
-        TypeError
-            If ``X`` is not numeric or a hyper-parameter has the wrong type.
-
-        Warns
-        -----
-        ConvergenceWarning
-            If the classes are linearly separable (with ``alpha = 0``) or the
-            solver did not reach ``tol`` within ``max_iter`` iterations.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 1, 0, 1])
-        >>> model = LogisticRegression(alpha=0.1).fit(X, y)
-        >>> model.coef_.shape, isinstance(model.intercept_, float)
-        ((1,), True)
-        """
-        self._fit(X, y)
-        return self
-
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         r"""The logits :math:`z = \mathbf{w}^\top \mathbf{x} + b`: positive means ``classes_[1]``.
 
@@ -184,63 +141,6 @@ class LogisticRegression(LinearClassifierBase):
         z = self.decision_function(X)
         return np.column_stack([sigmoid(-z), sigmoid(z)])
 
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """The more probable class of each sample: ``classes_[1]`` where the logit is positive.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples with the features seen in ``fit``.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels drawn from ``classes_`` (ties at probability 1/2 go to ``classes_[0]``).
-
-        Raises
-        ------
-        NotFittedError
-            If called before ``fit``.
-        ValueError
-            If ``X`` is not a finite 2-D array with ``n_features_in_`` columns.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> X, y = np.array([[-2.0], [-1.0], [1.0], [2.0], [0.1]]), ["a", "a", "b", "b", "a"]
-        >>> LogisticRegression(alpha=0.1).fit(X, y).predict([[-3.0], [3.0]]).tolist()
-        ['a', 'b']
-        """
-        z = self.decision_function(X)  # checks that the model is fitted
-        return self.classes_[(z > 0.0).astype(np.intp)]
-
-    def score(self, X: ArrayLike, y: ArrayLike) -> float:
-        """The accuracy of ``predict(X)`` against ``y``: the fraction predicted correctly.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples with the features seen in ``fit``.
-        y : array-like of shape (n_samples,)
-            Their true labels.
-
-        Returns
-        -------
-        float
-            The accuracy, in :math:`[0, 1]`.
-
-        Raises
-        ------
-        NotFittedError
-            If called before ``fit``.
-        ValueError, TypeError
-            For invalid ``X`` or ``y``, or labels of another kind than ``classes_``.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> X, y = np.array([[-2.0], [-1.0], [1.0], [2.0]]), np.array([0, 0, 1, 1])
-        >>> LogisticRegression(alpha=0.1).fit(X, y).score(X, y)
-        1.0
-        """
-        return self._score(X, y, self.predict(X))
+    def _class_index(self, logits: NDArray[np.float64]) -> NDArray[np.intp]:
+        """1 (``classes_[1]``) where the logit is positive, else 0."""
+        return (logits > 0.0).astype(np.intp)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -74,46 +72,6 @@ class SoftmaxRegression(LinearClassifierBase):
 
     _multiclass = True
 
-    def fit(self, X: ArrayLike, y: ArrayLike) -> SoftmaxRegression:
-        """Fit one weight vector and intercept per class to the training data.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The training samples, finite.
-        y : array-like of shape (n_samples,)
-            Labels of at least two classes, of any sortable type.
-
-        Returns
-        -------
-        SoftmaxRegression
-            ``self``, fitted.
-
-        Raises
-        ------
-        ValueError
-            If ``X`` is not a finite 2-D array, the lengths differ, ``y`` has a
-            single class, or a hyper-parameter is out of range.
-        TypeError
-            If ``X`` is not numeric or a hyper-parameter has the wrong type.
-
-        Warns
-        -----
-        ConvergenceWarning
-            If the classes are linearly separable (with ``alpha = 0``) or the
-            solver did not reach ``tol`` within ``max_iter`` iterations.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
-        >>> model = SoftmaxRegression(alpha=0.1).fit(X, [0, 1, 2, 0, 1, 2])
-        >>> model.intercept_.shape, bool(np.isclose(model.intercept_.sum(), 0.0))
-        ((3,), True)
-        """
-        self._fit(X, y)
-        return self
-
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         r"""The logits :math:`\mathbf{W}^\top\mathbf{x} + \mathbf{b}`, one row per sample.
 
@@ -175,65 +133,6 @@ class SoftmaxRegression(LinearClassifierBase):
         """
         return softmax(self.decision_function(X), axis=1)
 
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """The most probable class of each sample (the largest logit).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples with the features seen in ``fit``.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels drawn from ``classes_`` (ties go to the first class).
-
-        Raises
-        ------
-        NotFittedError
-            If called before ``fit``.
-        ValueError
-            If ``X`` is not a finite 2-D array with ``n_features_in_`` columns.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> X = np.array([[-3.0], [-2.0], [0.0], [0.2], [2.0], [3.0]])
-        >>> model = SoftmaxRegression(alpha=0.01).fit(X, ["lo", "lo", "mid", "mid", "hi", "hi"])
-        >>> model.predict([[-2.5], [0.1], [2.5]]).tolist()
-        ['lo', 'mid', 'hi']
-        """
-        logits = self.decision_function(X)  # checks that the model is fitted
-        return self.classes_[np.argmax(logits, axis=1)]
-
-    def score(self, X: ArrayLike, y: ArrayLike) -> float:
-        """The accuracy of ``predict(X)`` against ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples with the features seen in ``fit``.
-        y : array-like of shape (n_samples,)
-            Their true labels.
-
-        Returns
-        -------
-        float
-            The fraction of samples predicted correctly.
-
-        Raises
-        ------
-        NotFittedError
-            If called before ``fit``.
-        ValueError, TypeError
-            For invalid ``X`` or ``y``, or labels of another kind than ``classes_``.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> X = np.array([[-3.0], [-2.0], [0.0], [0.2], [2.0], [3.0]])
-        >>> y = [0, 0, 1, 1, 2, 2]
-        >>> SoftmaxRegression(alpha=0.01).fit(X, y).score(X, y)
-        1.0
-        """
-        return self._score(X, y, self.predict(X))
+    def _class_index(self, logits: NDArray[np.float64]) -> NDArray[np.intp]:
+        """The column of the largest logit of each row (the first, in a tie)."""
+        return np.argmax(logits, axis=1)
