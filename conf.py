@@ -45,6 +45,7 @@ extensions = [
     "sphinxext.results_snapshot",
     "sphinxext.book_pdf",
     "sphinxext.accessibility",
+    "sphinxext.execution_report",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", ".DS_Store"]
