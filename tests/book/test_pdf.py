@@ -41,7 +41,7 @@ def pdf_text(site) -> tuple[int, str]:
         pytest.skip("poppler-utils (pdftotext, pdfinfo) is not installed: "
                     "apt-get install poppler-utils")
     subprocess.run([sys.executable, str(REPO / "scripts" / "build_pdf.py")], check=True,
-                   cwd=REPO, timeout=1800)
+                   cwd=REPO, timeout=3600)  # 30 min was not enough on a loaded 2-core machine
     info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
     text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True,
