@@ -6,7 +6,7 @@
 2. Headless Chromium (Debian's, driven by Playwright) opens that page from a local server,
    with every request that leaves 127.0.0.1 blocked, waits until MathJax has typeset every
    formula and its fonts are loaded, opens the drop-down solutions, and prints the page
-   with the print style sheet of ``book/_static/figures.css``.
+   with the print style sheet ``book/_static/print.css``.
 3. The PDF is written to ``_build/pdf/book.pdf`` and copied to ``_build/html/book.pdf``,
    where the download menu of every page links to it (``sphinxext/book_pdf.py``).
 
