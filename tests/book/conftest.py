@@ -29,10 +29,33 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = chromium_path()
 
 
+SECOND_BUILD = pytest.StashKey["SecondBuild"]()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if Path(item.fspath).parent == Path(__file__).parent:
             item.add_marker(pytest.mark.book)
+
+
+def pytest_collection_finish(session):
+    """Start the second clean build of test_reproducible.py now, if one of its tests runs.
+
+    It then runs (at a lower priority) while the browser and notebook tests run; the
+    ``second_build`` fixture waits for it.
+    """
+    if session.config.option.collectonly:
+        return
+    if any(Path(item.fspath).name == "test_reproducible.py" for item in session.items):
+        from second_build import SecondBuild
+
+        session.config.stash[SECOND_BUILD] = SecondBuild(REPO)
+
+
+def pytest_sessionfinish(session):
+    build = session.config.stash.get(SECOND_BUILD, None)
+    if build is not None:
+        build.remove()
 
 
 def chapter_pages() -> list[str]:
