@@ -30,7 +30,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests" / "book"))
+
+from browser import book_pages, missing_chromium_message, weigh_pages  # noqa: E402
 
 from sphinxext.execution_report import read_execution_report  # noqa: E402
 
@@ -139,18 +140,11 @@ def main() -> None:
 
 
 def weigh(site: Path) -> None:
-    from browsing import chromium_path, weigh_pages
-
-    from conftest import CHROMIUM_ARGS, GENERATED_PAGES
-
-    chromium = chromium_path()
-    if not Path(chromium).is_file():
-        print(f"\npage weight: skipped, no Chromium at {chromium}")
+    if (problem := missing_chromium_message()) is not None:
+        print(f"\npage weight: skipped. {problem}")
         return
-    pages = sorted(
-        p.relative_to(site).as_posix() for p in site.glob("*.html") if p.name not in GENERATED_PAGES
-    )
-    visits = weigh_pages(site, pages, chromium, CHROMIUM_ARGS)
+    pages = book_pages(site)
+    visits = weigh_pages(site, pages)
     print("\npage weight (empty cache, text gzipped as a static host sends it):")
     for path, visit in sorted(visits.items(), key=lambda kv: -kv[1].transferred):
         print(f"  {path:<38} {visit.transferred / 1e6:6.2f} MB transferred "

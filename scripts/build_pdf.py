@@ -16,31 +16,17 @@ Usage: ``python scripts/build_pdf.py [--skip-sphinx]``.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from browser import block_outside, launch, missing_chromium_message, serve, wait_for_math
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 SINGLE = BUILD / "singlehtml"
 PDF = BUILD / "pdf" / "book.pdf"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-#: the flags of tests/book/conftest.py: no sandbox in containers, no background traffic
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: typesetting the whole book on one page took about 14 minutes on a busy 2-core machine
 TIMEOUT_MS = 1_800_000
 
@@ -62,60 +48,32 @@ def build_singlehtml(sphinx_opts: list[str]) -> None:
     subprocess.run(command, check=True, cwd=ROOT)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # the signature of the base class
-        pass
-
-
 def print_pdf(site: Path, target: Path) -> None:
     """Print ``site/index.html`` to ``target`` with headless Chromium."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).is_file():
-        sys.exit(f"pdf: Chromium not found at {CHROMIUM}; install it with "
-                 "`apt-get install chromium` or set CHROMIUM=/path/to/chromium.")
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
-    blocked: list[str] = []
-
-    def route(r):
-        request_url = r.request.url
-        if request_url.startswith(("data:", "blob:", "file:")) or \
-                urlsplit(request_url).hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            blocked.append(request_url)
-            r.abort()
-
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1100, "height": 1400})
-            page.set_default_timeout(TIMEOUT_MS)
-            page.route("**/*", route)
-            page.goto(url, wait_until="load")
-            page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-            page.evaluate("() => MathJax.startup.promise")
-            page.evaluate("() => document.fonts.ready.then(() => true)")
-            page.evaluate(OPEN_DROPDOWNS)
-            page.emulate_media(media="print")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            page.pdf(
-                path=str(target), format="A4", print_background=True,
-                margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
-                display_header_footer=True, header_template="<span></span>",
-                footer_template=(
-                    '<div style="font-size:8px;width:100%;text-align:center;">'
-                    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
-                ),
-            )
-            browser.close()
-    finally:
-        httpd.shutdown()
+    if (problem := missing_chromium_message()) is not None:
+        sys.exit(f"pdf: {problem}")
+    with serve(site) as base, sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.set_default_timeout(TIMEOUT_MS)
+        blocked = block_outside(page)
+        page.goto(f"{base}/index.html", wait_until="load")
+        wait_for_math(page, timeout_ms=TIMEOUT_MS)
+        page.evaluate(OPEN_DROPDOWNS)
+        page.emulate_media(media="print")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(
+            path=str(target), format="A4", print_background=True,
+            margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+            display_header_footer=True, header_template="<span></span>",
+            footer_template=(
+                '<div style="font-size:8px;width:100%;text-align:center;">'
+                '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+            ),
+        )
+        browser.close()
     if blocked:
         print(f"pdf: blocked {len(blocked)} request(s) leaving 127.0.0.1, e.g. {blocked[0]}")
 

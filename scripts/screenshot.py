@@ -13,34 +13,16 @@ The site is served on 127.0.0.1 and requests to any other host are blocked.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import sys
 import tempfile
-import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from browser import block_outside, launch_persistent, missing_chromium_message, serve
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "_build" / "html"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _block_outside(route) -> None:
-    if urlsplit(route.request.url).hostname in (None, "127.0.0.1"):
-        route.continue_()
-    else:
-        route.abort()
 
 
 def main() -> None:
@@ -51,25 +33,19 @@ def main() -> None:
     parser.add_argument("--widths", default="desktop,phone")
     parser.add_argument("--modes", default="light,dark")
     args = parser.parse_args()
+    if (problem := missing_chromium_message()) is not None:
+        sys.exit(f"screenshot: {problem}")
     args.out.mkdir(parents=True, exist_ok=True)
 
-    handler = functools.partial(_Quiet, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-
-    with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
+    with serve(SITE) as base, sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
         for mode in args.modes.split(","):
-            ctx = pw.chromium.launch_persistent_context(
-                profile + mode, executable_path="/usr/bin/chromium", headless=True, args=ARGS,
-                color_scheme=mode,
-            )
+            ctx = launch_persistent(pw, profile + mode, color_scheme=mode)
             for width in args.widths.split(","):
                 w, h = WIDTHS[width]
                 for page_path in args.pages:
                     page = ctx.new_page()
                     page.set_viewport_size({"width": w, "height": h})
-                    page.route("**/*", _block_outside)
+                    block_outside(page)
                     page.goto(f"{base}/{page_path}", wait_until="networkidle")
                     page.evaluate("() => window.MathJax?.startup?.promise")
                     page.wait_for_timeout(300)
@@ -79,7 +55,6 @@ def main() -> None:
                     print(target)
                     page.close()
             ctx.close()
-    httpd.shutdown()
 
 
 if __name__ == "__main__":

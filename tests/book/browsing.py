@@ -1,145 +1,152 @@
-"""Serve the built site as a static host does and open its pages in Chromium.
+"""One visit per page: what the browser tests of the built site check, recorded once.
 
-Shared by the browser tests (accessibility, keyboard, page weight) and by
-``scripts/build_bench.py``, which prints the largest page.
+Loading a long chapter in Chromium (MathJax typesets hundreds of formulas) is most of the
+cost of the browser tests, so each page is loaded once per session (:func:`inspect_page`,
+cached by the ``page_report`` fixture of ``conftest.py``) and that one load is recorded in
+a :class:`PageReport`: the requests (outside hosts, failures, bytes on the wire, with an
+empty cache and text gzipped as a static host sends it), console errors, what MathJax
+typeset, the images, and axe-core's violations. Each check is a function of the report
+that returns its problems (an empty list when there are none), so that each test stays its
+own named test with its own message, and ``test_detectors.py`` shows that every check
+fails on a page built to break it.
 
-* :class:`StaticHostHandler` serves ``_build/html`` with gzip for text files
-  (HTML, CSS, JavaScript, JSON, SVG) when the browser accepts it, as GitHub
-  Pages and Read the Docs do; fonts and PNG figures are sent as they are.
-* :func:`open_page` loads a page with the HTTP cache disabled, keeps every
-  request on 127.0.0.1, waits until MathJax has typeset the page and loaded its
-  fonts, and records the bytes each response put on the wire.
+The Chromium set-up and the static host are in ``scripts/browser.py``.
 """
 
 from __future__ import annotations
 
-import functools
-import gzip
-import http.server
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-#: what a static host compresses; PNG and WOFF2 are compressed formats already
-COMPRESSED_TYPES = {".html", ".css", ".js", ".json", ".svg", ".txt", ".map", ".xml"}
-TIMEOUT_MS = 180_000
+from browser import Visit, open_page
 
+# pydata-sphinx-theme logs this once on a fresh profile (no stored theme mode yet).
+KNOWN_CONSOLE_ERRORS = ("Got invalid theme mode",)
+SEVERE = {"serious", "critical"}
+MAX_PAGE_BYTES = 2_000_000
 
-class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
-    """A quiet file server that gzips text responses for browsers that accept it."""
+#: what MathJax typeset, and the images as the browser loaded them
+DOM_INFO = """() => ({
+    math: document.querySelectorAll('mjx-container').length,
+    mathErrors: document.querySelectorAll('mjx-merror').length,
+    rawTex: Array.from(document.querySelectorAll('div.math, span.math'))
+        .filter(e => !e.querySelector('mjx-container')).length,
+    images: Array.from(document.images).map(i => ({
+        src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0,
+        alt: i.getAttribute('alt')})),
+})"""
 
-    def log_message(self, format, *args):
-        pass
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.is_file() and path.suffix in COMPRESSED_TYPES):
-            return super().do_GET()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 in a thread; yield its base URL."""
-    handler = functools.partial(StaticHostHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
+#: axe-core's violations, with enough of each node to find it
+RUN_AXE = """async () => (await axe.run(document, {resultTypes: ['violations']}))
+    .violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => ({
+            target: n.target.join(' '), html: n.html.slice(0, 200),
+            summary: n.failureSummary}))}))"""
 
 
 @dataclass
-class Visit:
-    """What happened while a page loaded."""
+class PageReport:
+    """Everything the browser tests need from one load of one page."""
 
-    url: str
-    outside: list[str] = field(default_factory=list)
-    transfers: dict[str, int] = field(default_factory=dict)  # url -> bytes on the wire
-
-    @property
-    def transferred(self) -> int:
-        return sum(self.transfers.values())
+    path: str
+    visit: Visit | None = None
+    dom: dict = field(default_factory=dict)
+    violations: list[dict] | None = None  # None: axe-core was not run
+    error: str | None = None  # the load itself failed (timeout, crash)
 
 
-def open_page(context, url: str):
-    """Open ``url`` in a new page of ``context`` with an empty cache; return (page, Visit).
+def inspect_page(context, base: str, path: str, axe: Path | None) -> PageReport:
+    """Load ``base/path`` once in ``context`` and record what every check needs.
 
-    The caller closes the page.
+    ``axe`` is the path of ``axe.min.js``; with None, axe-core is not run. A failure of
+    the load is recorded in ``PageReport.error`` rather than raised, so that each test of
+    the page fails with it instead of loading the page again.
     """
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    visit = Visit(url)
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-
-    def route(r):
-        host = urlsplit(r.request.url).hostname
-        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            r.continue_()
-        else:
-            visit.outside.append(r.request.url)
-            r.abort()
-
-    def finished(request):
-        if request.url.startswith(("data:", "blob:")):
-            return
-        sizes = request.sizes()
-        visit.transfers[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-
-    page.route("**/*", route)
-    page.on("requestfinished", finished)
-    page.goto(url, wait_until="load")
-    wait_for_math(page)
-    return page, visit
+    report = PageReport(path)
+    page = None
+    try:
+        page, report.visit = open_page(context, f"{base}/{path}")
+        report.dom = page.evaluate(DOM_INFO)
+        if axe is not None:
+            page.add_script_tag(path=str(axe))
+            report.violations = page.evaluate(RUN_AXE)
+    except Exception as error:  # recorded; every test of the page reports it
+        report.error = f"{type(error).__name__}: {error}"
+    finally:
+        if page is not None:
+            page.close()
+    return report
 
 
-def wait_for_math(page) -> None:
-    """Wait until MathJax has typeset the page and loaded the fonts it asked for."""
-    has_math = page.evaluate("() => document.querySelector('.math, span.math, div.math') !== null")
-    if has_math:
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-            timeout=TIMEOUT_MS,
-        )
-        page.evaluate("() => MathJax.startup.promise")
-        page.evaluate("() => document.fonts.ready.then(() => true)")
+def loaded(report: PageReport) -> Visit:
+    """The page's :class:`Visit`; raise AssertionError naming the page if it did not load."""
+    if report.error is not None or report.visit is None:
+        raise AssertionError(f"{report.path} did not load in Chromium: {report.error}")
+    return report.visit
 
 
-def weigh_pages(site: Path, pages: list[str], chromium: str, args: list[str]) -> dict[str, Visit]:
-    """Load every page in a fresh headless Chromium; return each page's :class:`Visit`."""
-    from playwright.sync_api import sync_playwright
-
-    visits = {}
-    with serve(site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=args, headless=True)
-        try:
-            for path in pages:
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page, visit = open_page(context, f"{base}/{path}")
-                page.close()
-                context.close()
-                visits[path] = visit
-        finally:
-            browser.close()
-    return visits
+def request_problems(report: PageReport) -> list[str]:
+    """Requests to outside hosts, failed requests, and console errors."""
+    visit = loaded(report)
+    problems = []
+    if visit.outside:
+        problems.append(f"{report.path} requested outside hosts: {visit.outside}")
+    failed = [u for u in visit.failed if u not in visit.outside]
+    if failed:
+        problems.append(f"{report.path} had failed requests: {failed}")
+    console = [c for c in visit.console if not c.startswith(KNOWN_CONSOLE_ERRORS)]
+    if console:
+        problems.append(f"{report.path} logged console errors: {console}")
+    return problems
 
 
-def chromium_path() -> str:
-    return os.environ.get("CHROMIUM", "/usr/bin/chromium")
+def image_problems(report: PageReport) -> list[str]:
+    """Images that the browser could not load."""
+    loaded(report)
+    broken = [i["src"] for i in report.dom["images"] if not i["ok"]]
+    return [f"{report.path} has images that did not load: {broken}"] if broken else []
+
+
+def math_problems(report: PageReport) -> list[str]:
+    """Formulas MathJax did not typeset, or typeset as errors."""
+    visit, dom = loaded(report), report.dom
+    if not visit.has_math:
+        return []
+    problems = []
+    if dom["math"] == 0:
+        problems.append(f"{report.path} has math that MathJax did not typeset")
+    if dom["mathErrors"]:
+        problems.append(f"{report.path} has {dom['mathErrors']} MathJax errors")
+    if dom["rawTex"]:
+        problems.append(f"{report.path} shows {dom['rawTex']} untypeset formulas")
+    return problems
+
+
+def axe_problems(report: PageReport) -> list[str]:
+    """axe-core's serious and critical violations, one line per node (five per rule)."""
+    loaded(report)
+    if report.violations is None:
+        raise AssertionError(f"{report.path}: axe-core was not run (axe.min.js missing)")
+    return [
+        f"{report.path}: [{v['impact']}] {v['id']} ({v['help']}) at {n['target']}: {n['html']}\n"
+        f"    {n['summary']}"
+        for v in report.violations
+        if v["impact"] in SEVERE
+        for n in v["nodes"][:5]
+    ]
+
+
+def weight_problems(report: PageReport, limit: int = MAX_PAGE_BYTES) -> list[str]:
+    """The page transferring more than ``limit`` bytes with an empty cache, or nothing."""
+    visit = loaded(report)
+    if not visit.transfers:
+        return [f"{report.path}: no response was recorded"]
+    if visit.transferred <= limit:
+        return []
+    largest = sorted(visit.transfers.items(), key=lambda kv: -kv[1])[:6]
+    detail = "\n".join(f"    {n / 1e3:8.1f} kB  {u}" for u, n in largest)
+    return [
+        f"{report.path} transfers {visit.transferred / 1e6:.2f} MB with an empty cache "
+        f"(limit {limit / 1e6:g} MB); largest responses:\n{detail}"
+    ]

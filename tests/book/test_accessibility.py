@@ -8,7 +8,8 @@
 * no page transfers more than 2 MB with an empty cache (HTML, CSS, scripts,
   fonts, figures), served with gzip for text as a static host serves it.
 
-Each page is loaded once; axe and the weight read the same load.
+Each page is loaded once per session (the ``page_report`` fixture); axe, the weight
+and the tests of test_browser.py read that one load.
 """
 
 from __future__ import annotations
@@ -18,67 +19,27 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 
 import pytest
-from browsing import open_page
+from browsing import axe_problems, weight_problems
 
-from conftest import REPO, chapter_pages
+from conftest import AXE, chapter_pages
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = chapter_pages()
-SEVERE = {"serious", "critical"}
-MAX_PAGE_BYTES = 2_000_000
 
 
-@pytest.fixture(scope="module")
-def inspect(browser_context, server):
-    """Load a page once (empty cache), run axe on it; cached per page."""
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_or_critical_axe_violations(page_report, path):
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `npm ci` (make does it) to install axe-core")
-    results: dict[str, dict] = {}
-
-    def _inspect(path: str) -> dict:
-        if path not in results:
-            page, visit = open_page(browser_context, f"{server}/{path}")
-            try:
-                page.add_script_tag(path=str(AXE))
-                violations = page.evaluate(
-                    """async () => (await axe.run(document, {resultTypes: ['violations']}))
-                        .violations.map(v => ({
-                            id: v.id, impact: v.impact, help: v.help,
-                            nodes: v.nodes.map(n => ({
-                                target: n.target.join(' '), html: n.html.slice(0, 200),
-                                summary: n.failureSummary}))}))"""
-                )
-            finally:
-                page.close()
-            results[path] = {"visit": visit, "violations": violations}
-        return results[path]
-
-    return _inspect
+    severe = axe_problems(page_report(path))
+    assert severe == [], "axe found serious or critical violations:\n" + "\n".join(severe)
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_or_critical_axe_violations(inspect, path):
-    severe = [v for v in inspect(path)["violations"] if v["impact"] in SEVERE]
-    report = [
-        f"{path}: [{v['impact']}] {v['id']} ({v['help']}) at {n['target']}: {n['html']}\n"
-        f"    {n['summary']}"
-        for v in severe
-        for n in v["nodes"][:5]
-    ]
-    assert severe == [], "axe found serious or critical violations:\n" + "\n".join(report)
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_page_transfers_at_most_2_mb(inspect, path):
-    visit = inspect(path)["visit"]
-    assert visit.outside == [], f"{path} requested outside hosts: {visit.outside}"
-    largest = sorted(visit.transfers.items(), key=lambda kv: -kv[1])[:6]
-    detail = "\n".join(f"    {n / 1e3:8.1f} kB  {u}" for u, n in largest)
-    assert visit.transfers, f"{path}: no response was recorded"
-    assert visit.transferred <= MAX_PAGE_BYTES, (
-        f"{path} transfers {visit.transferred / 1e6:.2f} MB with an empty cache "
-        f"(limit {MAX_PAGE_BYTES / 1e6:g} MB); largest responses:\n{detail}"
-    )
+def test_page_transfers_at_most_2_mb(page_report, path):
+    report = page_report(path)
+    too_heavy = weight_problems(report)
+    assert report.visit.outside == [], f"{path} requested outside hosts: {report.visit.outside}"
+    assert too_heavy == [], "\n".join(too_heavy)
 
 
 # -- Text alternatives of images (read from the HTML files) --------------------------------

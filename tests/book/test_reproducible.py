@@ -3,18 +3,18 @@
 Builds the whole book a second time, from nothing (new execution cache, new
 kernel state), and compares it with ``_build/html`` file by file. The
 execution report is the only page allowed to differ: it shows the build's
-execution times.
+execution times. The second build starts in the background when pytest has
+collected these tests (tests/book/second_build.py), so that it runs while the
+other tests of the site run.
 """
 
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 
 import pytest
 
-from conftest import REPO, SITE, chapter_pages
+from conftest import REPO, SECOND_BUILD, SITE, chapter_pages
 
 VOLATILE = {"execution.html"}  # execution times and dates differ between builds
 
@@ -24,17 +24,14 @@ def digest(path):
 
 
 @pytest.fixture(scope="module")
-def second_build(site, tmp_path_factory):
-    root = tmp_path_factory.mktemp("second-build")
-    out = root / "html"
-    cmd = [
-        sys.executable, "-m", "sphinx", "-c", str(REPO), str(REPO / "book"), str(out), "-q",
-        "-D", f"package_cache_root={root / '.jupyter_cache'}",
-        "-D", f"kernel_ipython_dir={root / '.ipython'}",
-    ]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=1800)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+def second_build(site, request):
+    """The output folder of the second clean build (started by conftest.py at collection)."""
+    from second_build import SecondBuild
+
+    build = request.config.stash.get(SECOND_BUILD, None)
+    if build is None:  # not started at collection (e.g. a plugin re-ordered the session)
+        build = request.config.stash[SECOND_BUILD] = SecondBuild(REPO)
+    return build.wait()
 
 
 def test_pages_are_identical(second_build):
