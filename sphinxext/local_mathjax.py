@@ -31,7 +31,9 @@ def _configure(app: Sphinx, config: Config) -> None:
     mathjax, font = _paths(app, config)
     if (mathjax / ENTRY).is_file() and (font / "chtml.js").is_file():
         config.mathjax_path = f"mathjax/{ENTRY}"
-        config.mathjax4_config = {"loader": {"paths": {"fonts": "[mathjax]/fonts"}}}
+        # keep the book's own settings (conf.py), and load the fonts from the copy too
+        config.mathjax4_config = {**(config.mathjax4_config or {}),
+                                  "loader": {"paths": {"fonts": "[mathjax]/fonts"}}}
         return
     print(
         "\n*** NOTICE: MathJax is not installed in node_modules (run `npm ci`, which "
