@@ -134,14 +134,17 @@ def conv2d(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None, *,
     return _conv2d_cols(_im2col(x, k, s, p, out), w, b, x.shape[0], out)
 
 
-def _conv2d_cols(cols: Array, w: Array, b: Array | None, n: int, out: tuple[int, int],
-                 work: Scratch | None = None) -> Array:
-    """The forward pass from the batch's patch matrix: one product, plus the bias."""
+def _conv2d_cols(cols: Array, w: Array, b: Array | None, n: int,
+                 out: tuple[int, int], work: Scratch | None = None) -> Array:
+    """The forward pass from the patch matrix: one product, plus the bias."""
     c_out = w.shape[0]
-    product = empty(work, "conv.product", (c_out, cols.shape[1]))  # (C_out, N H_out W_out)
+    # the product, of shape (C_out, N H_out W_out)
+    product = empty(work, "conv.product", (c_out, cols.shape[1]))
     np.matmul(w.reshape(c_out, -1), cols, out=product)
-    y = np.empty((n, c_out, out[0], out[1]))  # back to NCHW, adding the bias on the way
-    np.add(product.reshape(c_out, n, out[0], out[1]).transpose(1, 0, 2, 3),
+    # back to NCHW, adding the bias on the way
+    y = np.empty((n, c_out, out[0], out[1]))
+    by_channel = product.reshape(c_out, n, out[0], out[1])
+    np.add(by_channel.transpose(1, 0, 2, 3),
            0.0 if b is None else b[:, None, None], out=y)
     return y
 
@@ -154,14 +157,15 @@ def _upstream_matrix(grad_out: Array, work: Scratch | None) -> Array:
     return G.reshape(c_out, -1)
 
 
-def _conv2d_backward_cols(grad_out: Array, cols: Array, w: Array, x_shape: tuple[int, ...],
-                          geometry: Geometry, work: Scratch | None = None
+def _conv2d_backward_cols(grad_out: Array, cols: Array, w: Array,
+                          x_shape: tuple[int, ...], geometry: Geometry,
+                          work: Scratch | None = None
                           ) -> tuple[Array, Array, Array]:
-    """The three gradients from the cached patch matrix (see :func:`conv2d_backward`)."""
+    """The gradients of x, w and b, from the patches cached by forward."""
     G = _upstream_matrix(grad_out, work)
     grad_w = (G @ cols.T).reshape(w.shape)
-    grad_cols = empty(work, "conv.grad_cols", cols.shape)
-    np.matmul(w.reshape(w.shape[0], -1).T, G, out=grad_cols)  # the gradient of cols
+    grad_cols = empty(work, "conv.grad_cols", cols.shape)  # of the patches
+    np.matmul(w.reshape(w.shape[0], -1).T, G, out=grad_cols)
     grad_x = _col2im(grad_cols, x_shape, *geometry, work=work)
     return grad_x, grad_w, G.sum(axis=1)
 

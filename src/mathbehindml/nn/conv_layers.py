@@ -126,10 +126,11 @@ class Conv2D(Layer):
         return x
 
     def _forward(self, x: Array) -> tuple[Array, Any]:
-        geometry = _geometry(x.shape, self.kernel_size, self.stride, self.padding)
+        geometry = _geometry(x.shape, self.kernel_size, self.stride,
+                             self.padding)
         cols = _im2col(x, *geometry, work=self._work)
-        out = _conv2d_cols(cols, self.params["W"], self.params["b"], x.shape[0], geometry[3],
-                           work=self._work)
+        out = _conv2d_cols(cols, self.params["W"], self.params["b"],
+                           x.shape[0], geometry[3], work=self._work)
         return out, (cols, x.shape, geometry)
 
     def _backward(self, grad_out: Array, cache: Any) -> Array:

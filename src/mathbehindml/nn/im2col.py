@@ -78,37 +78,42 @@ def _geometry(shape: tuple[int, ...], kernel_size: Pair, stride: Pair, padding: 
     return k, s, p, out
 
 
-def _im2col(x: Array, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int],
-            out: tuple[int, int], work: Scratch | None = None) -> Array:
-    """The patch matrices of the batch side by side: shape ``(C·kH·kW, N·H_out·W_out)``.
+def _im2col(x: Array, k: tuple[int, int], s: tuple[int, int],
+            p: tuple[int, int], out: tuple[int, int],
+            work: Scratch | None = None) -> Array:
+    """The batch's patch matrices side by side: ``C·kH·kW × N·H_out·W_out``.
 
-    On validated arguments. Row ``(c, i, j)`` holds, for every image and window,
-    the pixel at offset ``(i, j)`` of channel ``c``: one strided copy per offset.
-    With ``work`` (a layer's scratch space) the padded image and the result are
-    reused from call to call.
+    On validated arguments. Row ``(c, i, j)`` holds, for every image and
+    window, the pixel at offset ``(i, j)`` of channel ``c``: one strided copy
+    per offset. With ``work`` (a layer's scratch space) the padded image and
+    the result are reused from call to call.
     """
     n, c, h, w = x.shape
-    # channels first, so that the copies move whole rows; only the interior is written
+    # channels first, so that the copies move whole rows; the border stays 0
     xp = zeros(work, "im2col.padded", (c, n, h + 2 * p[0], w + 2 * p[1]))
     xp[:, :, p[0] : p[0] + h, p[1] : p[1] + w] = x.transpose(1, 0, 2, 3)
     cols = empty(work, "im2col.cols", (c, k[0], k[1], n, out[0], out[1]))
     for i in range(k[0]):
-        for j in range(k[1]):
-            cols[:, i, j] = xp[:, :, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]]
+        for j in range(k[1]):  # pixel (i, j) of every window
+            rows = xp[:, :, i : i + s[0] * out[0] : s[0]]
+            cols[:, i, j] = rows[..., j : j + s[1] * out[1] : s[1]]
     return cols.reshape(c * k[0] * k[1], n * out[0] * out[1])
 
 
-def _col2im(cols: Array, shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int],
-            p: tuple[int, int], out: tuple[int, int], work: Scratch | None = None) -> Array:
-    """The adjoint of :func:`_im2col`: the same loop, with ``+=``; returns a new NCHW array."""
+def _col2im(cols: Array, shape: tuple[int, ...], k: tuple[int, int],
+            s: tuple[int, int], p: tuple[int, int], out: tuple[int, int],
+            work: Scratch | None = None) -> Array:
+    """The adjoint of :func:`_im2col`: its loop with ``+=``; returns NCHW."""
     n, c, h, w = shape
     blocks = cols.reshape(c, k[0], k[1], n, out[0], out[1])
     xp = empty(work, "col2im.padded", (c, n, h + 2 * p[0], w + 2 * p[1]))
     xp.fill(0.0)
     for i in range(k[0]):
         for j in range(k[1]):
-            xp[:, :, i : i + s[0] * out[0] : s[0], j : j + s[1] * out[1] : s[1]] += blocks[:, i, j]
-    return np.ascontiguousarray(xp[:, :, p[0] : p[0] + h, p[1] : p[1] + w].transpose(1, 0, 2, 3))
+            rows = xp[:, :, i : i + s[0] * out[0] : s[0]]
+            rows[..., j : j + s[1] * out[1] : s[1]] += blocks[:, i, j]
+    inner = xp[:, :, p[0] : p[0] + h, p[1] : p[1] + w]
+    return np.ascontiguousarray(inner.transpose(1, 0, 2, 3))
 
 
 def im2col(x: ArrayLike, kernel_size: Pair, *, stride: Pair = 1, padding: Pair = 0) -> Array:
